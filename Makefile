@@ -1,0 +1,193 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+#
+# mpt userspace build.
+#
+#   make                 libmpt.a, libmpt.so, mpt.pc (following .config)
+#   make check           the whole test suite (TAP, run by prove)
+#   make conformance     the conformance suite over the sim backend, as a report
+#   make bench           dispatch benchmarks, JSON
+#   make install         PREFIX=/usr/local DESTDIR=
+#   make defconfig | menuconfig | olddefconfig
+#
+# O= puts the output elsewhere (default build/); DISPATCH=direct|table and
+# SAN=1 select build variants, which make check builds in build/table and
+# build/asan.
+
+O ?= build
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DESTDIR ?=
+KCONFIG_CONFIG ?= .config
+PYTHON := /usr/bin/python3
+CC ?= gcc
+
+VERSION := 0.1.0
+SOVERSION := 0
+
+# The first target is the default one.
+all:
+
+# ---- configuration -------------------------------------------------------
+
+ifeq ($(filter defconfig olddefconfig menuconfig clean,$(MAKECMDGOALS)),)
+-include $(KCONFIG_CONFIG)
+endif
+
+$(KCONFIG_CONFIG): Kconfig configs/defconfig
+	@if [ -f $@ ]; then KCONFIG_CONFIG=$@ $(PYTHON) scripts/kconfig.py olddefconfig; \
+	else KCONFIG_CONFIG=$@ $(PYTHON) scripts/kconfig.py defconfig; fi
+
+defconfig olddefconfig menuconfig:
+	KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) scripts/kconfig.py $@
+
+# Test variants always have the sim backend: the suite runs over it.
+ifeq ($(FORCE_SIM),1)
+CONFIG_MPT_BACKEND_SIM := y
+endif
+
+BACKENDS-$(CONFIG_MPT_BACKEND_SIM) += sim
+BACKENDS := $(BACKENDS-y)
+
+# One backend: direct calls.  Several (or asked for): the ops table.
+ifeq ($(DISPATCH),)
+ifeq ($(words $(BACKENDS))$(CONFIG_MPT_TABLE_DISPATCH),1)
+DISPATCH := direct
+else
+DISPATCH := table
+endif
+endif
+
+ifeq ($(DISPATCH),direct)
+DISPATCH_FLAGS := -DMPT_DISPATCH_DIRECT -DMPT_STATIC_BACKEND=$(BACKENDS) \
+	-DMPT_STATIC_BACKEND_BIND='"backends/$(BACKENDS)/$(BACKENDS)_bind.h"'
+endif
+
+# ---- flags ---------------------------------------------------------------
+
+OPT := -O2
+ifeq ($(CONFIG_MPT_DEBUG),y)
+OPT := -O0
+endif
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wdeclaration-after-statement -Wformat=2 \
+	-Wno-format-nonliteral
+# -fno-jump-tables: switch statements must not become indirect jumps either
+# (the kernel builds retpoline code the same way).
+BASE_CFLAGS := -std=gnu11 $(OPT) -g -fPIC -fvisibility=hidden \
+	-fno-semantic-interposition -fno-jump-tables $(WARNINGS) \
+	-Iinclude -Ios/user -Impt -Icore -I. $(DISPATCH_FLAGS)
+ifeq ($(SAN),1)
+BASE_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
+CFLAGS_ALL := $(BASE_CFLAGS) $(CFLAGS)
+LDLIBS := -lpthread
+
+# ---- library -------------------------------------------------------------
+
+LIB_SRCS := $(wildcard core/*.c) $(wildcard mpt/*.c) os/user/mpt_os.c \
+	$(foreach b,$(BACKENDS),$(wildcard backends/$(b)/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+LIB_A := $(O)/libmpt.a
+LIB_SO := $(O)/libmpt.so
+PC := $(O)/mpt.pc
+
+all: $(KCONFIG_CONFIG) $(LIB_A) $(LIB_SO) $(PC)
+
+$(O)/%.o: %.c $(KCONFIG_CONFIG)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIB_A): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# -Bsymbolic-functions: calls inside the library bind directly, not
+# through the PLT (an indirect jump), which the fast-path check verifies.
+$(LIB_SO): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,libmpt.so.$(SOVERSION) \
+		-Wl,-Bsymbolic-functions $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(PC): mpt.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/mpt
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libmpt.so.$(VERSION)
+	ln -sf libmpt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libmpt.so.$(SOVERSION)
+	ln -sf libmpt.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libmpt.so
+	install -m 644 include/mpt/*.h $(DESTDIR)$(INCLUDEDIR)/mpt/
+	install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+# ---- tests ---------------------------------------------------------------
+
+TEST_CFLAGS := $(filter-out -fvisibility=hidden,$(CFLAGS_ALL)) -Itests -Itests/lib
+UNIT_SRCS := $(wildcard tests/unit/t_*.c)
+UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
+TEST_LIB_SRCS := $(wildcard tests/lib/*.c)
+CONF_SRCS := $(wildcard tests/conformance/*.c)
+CONF_BIN := $(O)/tests/conformance/conformance-sim
+
+$(O)/tests/unit/%: tests/unit/%.c $(TEST_LIB_SRCS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -MMD -MP -o $@ $< $(TEST_LIB_SRCS) $(LIB_A) \
+		$(LDFLAGS) $(LDLIBS)
+
+$(CONF_BIN): $(CONF_SRCS) $(TEST_LIB_SRCS) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $(CONF_SRCS) $(TEST_LIB_SRCS) $(LIB_A) \
+		$(LDFLAGS) $(LDLIBS)
+
+tests: all $(UNIT_BINS) $(CONF_BIN)
+
+# What make check runs, one TAP producer per line: unit tests of three
+# builds (direct dispatch, table dispatch, sanitizers), the conformance
+# suite, and the static checks.
+VARIANTS := $(O) $(O)/table $(O)/asan
+
+check: check-deps
+	$(MAKE) FORCE_SIM=1 tests
+	$(MAKE) FORCE_SIM=1 O=$(O)/table DISPATCH=table tests
+	$(MAKE) FORCE_SIM=1 O=$(O)/asan SAN=1 tests
+	prove --exec '' --timer $(foreach v,$(VARIANTS),$(v)/tests/unit/t_*) \
+		$(foreach v,$(VARIANTS),$(v)/tests/conformance/conformance-sim)
+	prove --exec '/bin/sh' --timer scripts/checks/*.sh
+
+check-deps:
+	@scripts/deps.sh python3-kconfiglib linux-headers-amd64 binutils perl
+
+conformance: FORCE_SIM := 1
+conformance: tests
+	$(CONF_BIN) --report
+
+# ---- benchmarks ----------------------------------------------------------
+
+BENCH_BIN := $(O)/bench/dispatch
+
+$(O)/bench/%.o: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS_ALL)) $(BENCH_FLAGS_$*) \
+		-c $< -o $@
+
+BENCH_FLAGS_dispatch_retpoline := -mindirect-branch=thunk -mfunction-return=keep
+BENCH_OBJS := $(patsubst bench/%.c,$(O)/bench/%.o,$(wildcard bench/*.c))
+
+$(BENCH_BIN): $(BENCH_OBJS)
+	$(CC) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+bench: $(BENCH_BIN)
+	$(BENCH_BIN)
+
+clean:
+	rm -rf $(O)
+
+.PHONY: all install tests check check-deps conformance bench clean \
+	defconfig olddefconfig menuconfig
+
+-include $(LIB_OBJS:.o=.d) $(UNIT_BINS:=.d)
