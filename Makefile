@@ -110,6 +110,7 @@ $(LIB_A): $(LIB_OBJS)
 $(LIB_SO): $(LIB_OBJS)
 	$(CC) -shared -Wl,-soname,libmpt.so.$(SOVERSION) \
 		-Wl,-Bsymbolic-functions $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	ln -sf libmpt.so $@.$(SOVERSION)
 
 $(PC): mpt.pc.in Makefile
 	@mkdir -p $(dir $@)
