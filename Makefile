@@ -170,17 +170,25 @@ conformance: tests
 # ---- benchmarks ----------------------------------------------------------
 
 BENCH_BIN := $(O)/bench/dispatch
+BENCH_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -Impt \
+	-Ibench -fcf-protection=none -fno-jump-tables -falign-functions=64 \
+	-falign-loops=32
+BENCH_LOOPS := direct_call static table retpoline
+BENCH_FLAGS_direct_call := -DBENCH_PLAIN_CALL
+BENCH_FLAGS_static := -DMPT_DISPATCH_DIRECT -DMPT_STATIC_BACKEND=bench
+BENCH_FLAGS_retpoline := -mindirect-branch=thunk -mindirect-branch-register
 
-$(O)/bench/%.o: bench/%.c
+$(O)/bench/loop_%.o: bench/dispatch_loop.c bench/bench_target.h mpt/mpt_dispatch.h
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -fvisibility=hidden,$(CFLAGS_ALL)) $(BENCH_FLAGS_$*) \
-		-c $< -o $@
+	$(CC) $(BENCH_CFLAGS) $(BENCH_FLAGS_$*) -DBENCH_LOOP=bench_loop_$* -c $< -o $@
 
-BENCH_FLAGS_dispatch_retpoline := -mindirect-branch=thunk -mfunction-return=keep
-BENCH_OBJS := $(patsubst bench/%.c,$(O)/bench/%.o,$(wildcard bench/*.c))
+$(O)/bench/%.o: bench/%.c bench/bench_target.h
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -c $< -o $@
 
-$(BENCH_BIN): $(BENCH_OBJS)
-	$(CC) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+$(BENCH_BIN): $(O)/bench/dispatch.o $(O)/bench/bench_target.o \
+		$(BENCH_LOOPS:%=$(O)/bench/loop_%.o)
+	$(CC) -o $@ $^
 
 bench: $(BENCH_BIN)
 	$(BENCH_BIN)

@@ -52,33 +52,3 @@ bool mpt_is_valid_gfn(struct mpt_vdev *vdev, u64 gfn)
 	return inst_attached(inst) && mpt_bk_call(inst, is_valid_gfn, gfn);
 }
 MPT_EXPORT(mpt_is_valid_gfn);
-
-static bool frames_ok(u64 gfn, u64 nr)
-{
-	return nr && gfn + nr > gfn && gfn + nr <= (1ULL << (64 - MPT_PAGE_SHIFT));
-}
-
-int mpt_map_frames(struct mpt_vdev *vdev, u64 gfn, u64 pfn, u64 nr)
-{
-	struct mpt_instance *inst = to_inst(vdev);
-
-	if (!inst_attached(inst))
-		return -ENODEV;
-	if (!frames_ok(gfn, nr) || !frames_ok(pfn, nr))
-		return -EINVAL;
-	return mpt_bk_call(inst, map_frames, gfn, pfn, nr);
-}
-MPT_EXPORT(mpt_map_frames);
-
-int mpt_unmap_frames(struct mpt_vdev *vdev, u64 gfn, u64 nr)
-{
-	struct mpt_instance *inst = to_inst(vdev);
-
-	if (!inst_attached(inst))
-		return -ENODEV;
-	if (!frames_ok(gfn, nr))
-		return -EINVAL;
-	mpt_bk_call(inst, unmap_frames, gfn, nr);
-	return 0;
-}
-MPT_EXPORT(mpt_unmap_frames);

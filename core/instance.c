@@ -21,6 +21,7 @@ static size_t instance_size(const struct mpt_vdev_type *type)
 static void free_instance(struct mpt_instance *inst)
 {
 	mpt_pvinfo_destroy(inst);
+	mpt_frames_destroy(inst);
 	mpt_dma_destroy(inst);
 	mpt_tracks_destroy(inst);
 	mpt_traps_destroy(inst);
@@ -42,6 +43,7 @@ static int setup_instance(struct mpt_instance *inst)
 	mpt_atomic_set(&inst->state, MPT_VDEV_CREATED);
 	mpt_tracks_init(inst);
 	mpt_dma_init(inst);
+	mpt_frames_init(inst);
 	ret = mpt_cfg_init(inst, type->pci);
 	if (!ret)
 		ret = mpt_irq_init(inst, type->pci);
@@ -186,8 +188,11 @@ MPT_EXPORT(mpt_vdev_reset);
 /* ATTACHED -> DETACHED, giving back everything held in the guest. */
 static int detach_locked(struct mpt_instance *inst)
 {
+	enum mpt_vdev_state s = inst_state(inst);
+
 	mpt_assert_held(&inst->lock);
-	if (inst_state(inst) == MPT_VDEV_ACTIVE)
+	/* deactivate_locked() also waits out a reset in progress. */
+	if (s == MPT_VDEV_ACTIVE || s == MPT_VDEV_RESETTING)
 		deactivate_locked(inst);
 	if (inst_state(inst) != MPT_VDEV_ATTACHED)
 		return -EBUSY;
@@ -196,6 +201,7 @@ static int detach_locked(struct mpt_instance *inst)
 	mpt_cfg_release_bars(inst);
 	mpt_tracks_release_all(inst);
 	mpt_dma_release_all(inst);
+	mpt_frames_release_all(inst);
 	mpt_bk(inst, detach)(inst->handle);
 	inst->handle = NULL;
 	return 0;
@@ -227,7 +233,7 @@ int mpt_vdev_destroy(struct mpt_vdev *vdev)
 	}
 	if (s == MPT_VDEV_ACTIVE || s == MPT_VDEV_RESETTING ||
 	    s == MPT_VDEV_ATTACHED)
-		detach_locked(inst);
+		mpt_warn_on(detach_locked(inst));
 	mpt_atomic_set(&inst->state, MPT_VDEV_DESTROYED);
 	mpt_mutex_unlock(&inst->lock);
 	return mpt_vdev_put(vdev);

@@ -89,6 +89,19 @@ struct mpt_dma_cache {
 	struct mpt_htable by_addr;
 };
 
+/* ---- Pass-through frames (core/frames.c) ---- */
+
+struct mpt_frame_range {
+	u64 gfn;
+	u64 nr;
+};
+
+struct mpt_frames {
+	struct mpt_mutex lock;
+	struct mpt_frame_range *v;
+	unsigned int nr, cap;
+};
+
 struct mpt_pvinfo_state;
 
 /* ---- The instance (core/instance.c) ---- */
@@ -107,6 +120,7 @@ struct mpt_instance {
 	struct mpt_range_map bar_traps[MPT_PCI_NR_BARS];
 	struct mpt_page_tracks tracks;
 	struct mpt_dma_cache dma;
+	struct mpt_frames frames;
 	struct mpt_pvinfo_state *pvinfo;
 	struct mpt_vdev_stats stats;
 	/* The device model's state starts here: must stay last. */
@@ -161,8 +175,8 @@ void mpt_cfg_release_bars(struct mpt_instance *inst);
 int mpt_irq_init(struct mpt_instance *inst, const struct mpt_pci_desc *pci);
 void mpt_irq_destroy(struct mpt_instance *inst);
 void mpt_irq_reset(struct mpt_instance *inst);
-/* Config bytes of the MSI or MSI-X capability changed: deliver unmasked. */
 int mpt_irq_register_msix_traps(struct mpt_instance *inst);
+/* Config bytes of the MSI or MSI-X capability changed: deliver unmasked. */
 void mpt_irq_cfg_written(struct mpt_instance *inst, unsigned int offset,
 			 unsigned int len);
 
@@ -176,13 +190,17 @@ void mpt_dma_init(struct mpt_instance *inst);
 void mpt_dma_release_all(struct mpt_instance *inst);
 void mpt_dma_destroy(struct mpt_instance *inst);
 
+void mpt_frames_init(struct mpt_instance *inst);
+void mpt_frames_release_all(struct mpt_instance *inst);
+void mpt_frames_destroy(struct mpt_instance *inst);
+
 void mpt_pvinfo_reset(struct mpt_instance *inst);
 void mpt_pvinfo_destroy(struct mpt_instance *inst);
 
 /*
  * The only two indirect calls of the fast path: into the device model's own
  * handlers, which a library cannot know at build time.  Kept out of line so
- * the fast-path check can find and count them (scripts/check-fastpath).
+ * the fast-path check can find and count them (scripts/checks/fastpath.sh).
  */
 int mpt_upcall_trap(mpt_trap_fn fn, struct mpt_vdev *vdev, u64 offset,
 		    void *data, unsigned int len, bool is_write, void *opaque);

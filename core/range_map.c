@@ -41,6 +41,14 @@ const struct mpt_range *mpt_range_map_lookup(struct mpt_range_map *map,
 }
 MPT_EXPORT(mpt_range_map_lookup);
 
+const struct mpt_range *mpt_range_map_next(struct mpt_range_map *map, u64 addr)
+{
+	unsigned int i = upper_bound(map, addr);
+
+	return i < map->nr ? &map->ranges[i] : NULL;
+}
+MPT_EXPORT(mpt_range_map_next);
+
 static int make_room(struct mpt_range_map *map)
 {
 	unsigned int cap = map->capacity ? map->capacity * 2 : 8;

@@ -5,10 +5,10 @@
  *
  * Each BAR has a range map that is frozen while the instance is ACTIVE, so
  * dispatch takes no lock.  Defined behaviour for awkward accesses:
- * - an access is split where a handler's range ends, each part going to the
- *   range it starts in;
- * - a part that starts outside every range is unclaimed: a read returns all
- *   ones, a write is dropped;
+ * - an access is split where a handler's range ends and where the next one
+ *   begins, each part going to the range it lies in;
+ * - a part in no range is unclaimed: a read returns all ones, a write is
+ *   dropped;
  * - sizes and alignment a handler did not ask for are refused the same way,
  *   unless the handler asked the core to split them (MPT_TRAP_SPLIT).
  */
@@ -114,7 +114,7 @@ static int dispatch_piece(struct mpt_instance *inst, const struct mpt_range *r,
 		return call_handler(inst, r, offset, data, len, is_write);
 	if (!(r->flags & MPT_TRAP_SPLIT))
 		goto bad;
-	while (len && !ret) {
+	while (len) {
 		s = split_size(r->flags, offset, len);
 		if (!s)
 			goto bad;
@@ -122,12 +122,33 @@ static int dispatch_piece(struct mpt_instance *inst, const struct mpt_range *r,
 		offset += s;
 		data += s;
 		len -= s;
+		if (ret) {
+			/* Pieces after a failed one are not issued. */
+			fail_read(data, len, is_write);
+			return ret;
+		}
 	}
-	return ret;
+	return 0;
 bad:
 	mpt_stat_inc(&inst->stats.bad_accesses);
 	fail_read(data, len, is_write);
 	return -EINVAL;
+}
+
+/* An unclaimed part: up to the next range, or the whole rest. */
+static unsigned int unclaimed(struct mpt_instance *inst, unsigned int bar,
+			      u64 offset, u8 *data, unsigned int len,
+			      bool is_write)
+{
+	const struct mpt_range *next =
+		mpt_range_map_next(&inst->bar_traps[bar], offset);
+	unsigned int piece = len;
+
+	if (next && next->start - offset < len)
+		piece = (unsigned int)(next->start - offset);
+	mpt_stat_inc(&inst->stats.unclaimed);
+	fail_read(data, piece, is_write);
+	return piece;
 }
 
 static int dispatch(struct mpt_instance *inst, unsigned int bar, u64 offset,
@@ -139,14 +160,16 @@ static int dispatch(struct mpt_instance *inst, unsigned int bar, u64 offset,
 
 	while (len) {
 		r = mpt_range_map_lookup(&inst->bar_traps[bar], offset);
-		if (!r) {
-			mpt_stat_inc(&inst->stats.unclaimed);
-			fail_read(data, len, is_write);
-			return first ? first : -ENXIO;
+		if (r) {
+			piece = (unsigned int)MPT_MIN(
+				(u64)len, r->start + r->len - offset);
+			ret = dispatch_piece(inst, r, offset, data, piece,
+					     is_write);
+		} else {
+			piece = unclaimed(inst, bar, offset, data, len,
+					  is_write);
+			ret = -ENXIO;
 		}
-		piece = (unsigned int)MPT_MIN((u64)len,
-					      r->start + r->len - offset);
-		ret = dispatch_piece(inst, r, offset, data, piece, is_write);
 		if (ret && !first)
 			first = ret;
 		offset += piece;

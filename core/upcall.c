@@ -4,7 +4,7 @@
  *
  * These are the only indirect calls on mpt's fast path, and they cannot be
  * avoided: a library calls code it does not know at build time.  Keeping
- * them here, out of line, lets scripts/check-fastpath prove that the
+ * them here, out of line, lets scripts/checks/fastpath.sh prove that the
  * dispatch around them has no other indirect call, in particular none into
  * the backend.
  */

@@ -101,15 +101,26 @@ static int check_binding(const struct mpt_backend *b)
 }
 #endif
 
-/* Copy the table and put the core's defaults where ops are absent. */
-static void resolve_ops(struct mpt_backend *b, const struct mpt_backend_ops *ops)
+/*
+ * Copy the table (ops past the backend's size stay NULL, so an older,
+ * smaller table is never read beyond its end), check it, and put the
+ * core's defaults where optional ops are absent.
+ */
+static int resolve_ops(struct mpt_backend *b, const struct mpt_backend_ops *ops)
 {
+	int ret;
+
 	memcpy(&b->ops, ops, ops->size);
+	b->ops.size = sizeof(b->ops);
+	ret = check_ops(&b->ops);
+	if (ret)
+		return ret;
 #define FILL_DEFAULT(op)          \
 	if (!b->ops.op)           \
 		b->ops.op = mpt_default_##op;
 	MPT_OPS_OPTIONAL(FILL_DEFAULT)
 #undef FILL_DEFAULT
+	return 0;
 }
 
 static struct mpt_backend *find_backend(const char *name)
@@ -122,6 +133,7 @@ static struct mpt_backend *find_backend(const char *name)
 	return NULL;
 }
 
+/* Checks on the backend's table that need nothing past its @size. */
 static int validate(const struct mpt_backend_ops *ops, const char *name)
 {
 	int ret;
@@ -136,7 +148,7 @@ static int validate(const struct mpt_backend_ops *ops, const char *name)
 			name ? name : "(null)");
 		return -EINVAL;
 	}
-	return check_ops(ops);
+	return 0;
 }
 
 int mpt_backend_register(const struct mpt_backend_ops *ops, const char *name,
@@ -153,11 +165,12 @@ int mpt_backend_register(const struct mpt_backend_ops *ops, const char *name,
 	b = mpt_zalloc(sizeof(*b));
 	if (!b)
 		return -ENOMEM;
-	resolve_ops(b, ops);
 	b->orig = ops;
 	b->priv = priv;
 	strcpy(b->name, name);
-	ret = check_binding(b);
+	ret = resolve_ops(b, ops);
+	if (!ret)
+		ret = check_binding(b);
 	if (ret)
 		goto err_free;
 	mpt_mutex_lock(&backends_lock);

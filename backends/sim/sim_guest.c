@@ -15,10 +15,15 @@
 int sim_fault(struct mpt_sim_guest *g, enum mpt_sim_op op)
 {
 	struct sim_fault *f = &g->faults[op];
+	int left = mpt_atomic_read(&f->countdown), seen;
 
-	g->calls[op]++;
-	if (f->countdown && !--f->countdown)
-		return f->err;
+	mpt_atomic_inc_return(&f->calls);
+	while (left > 0) {
+		seen = mpt_atomic_cmpxchg(&f->countdown, left, left - 1);
+		if (seen == left)
+			return left == 1 ? f->err : 0;
+		left = seen;
+	}
 	return 0;
 }
 
@@ -56,6 +61,7 @@ struct mpt_sim_guest *mpt_sim_guest_create(const struct mpt_sim_region *r,
 	if (!g)
 		return NULL;
 	mpt_mutex_init(&g->lock);
+	mpt_spin_init(&g->msi_lock);
 	for (i = 0; i < nr; i++) {
 		g->regions[i].gpa = r[i].gpa;
 		g->regions[i].size = r[i].size;
@@ -85,7 +91,7 @@ void mpt_sim_guest_destroy(struct mpt_sim_guest *g)
 	sim_counts_free(&g->pins);
 	mpt_range_map_destroy(&g->claimed[0]);
 	mpt_range_map_destroy(&g->claimed[1]);
-	mpt_free(g->msi_log);
+	mpt_spin_destroy(&g->msi_lock);
 	mpt_mutex_destroy(&g->lock);
 	mpt_free(g);
 }
@@ -144,52 +150,36 @@ void mpt_sim_detach(void *handle)
 	mpt_free(h);
 }
 
-static int log_msi(struct mpt_sim_guest *g, u64 addr, u32 data)
-{
-	if (g->msi_nr == g->msi_cap) {
-		unsigned int cap = g->msi_cap ? g->msi_cap * 2 : 64;
-		void *v = mpt_zalloc_array(cap, sizeof(*g->msi_log));
-
-		if (!v)
-			return -ENOMEM;
-		if (g->msi_nr)
-			memcpy(v, g->msi_log, g->msi_nr * sizeof(*g->msi_log));
-		mpt_free(g->msi_log);
-		g->msi_log = v;
-		g->msi_cap = cap;
-	}
-	g->msi_log[g->msi_nr].addr = addr;
-	g->msi_log[g->msi_nr].data = data;
-	g->msi_nr++;
-	return 0;
-}
-
 /*
  * inject_msi: KVM signals the irqfd eventfd, Xen calls
- * xendevicemodel_inject_msi().  The sim logs it.
+ * xendevicemodel_inject_msi().  The sim logs it.  Must not sleep: only the
+ * spinlock and the lock-free fault counters are used.
  */
 int mpt_sim_inject_msi(void *handle, u64 addr, u32 data)
 {
 	struct mpt_sim_guest *g = ((struct sim_handle *)handle)->guest;
-	int ret;
+	int ret = sim_fault(g, MPT_SIM_INJECT_MSI);
+	unsigned int slot;
 
-	mpt_mutex_lock(&g->lock);
-	ret = sim_fault(g, MPT_SIM_INJECT_MSI);
-	if (!ret && addr - MSI_WINDOW_BASE >= MSI_WINDOW_SIZE)
-		ret = -EINVAL;
-	if (!ret)
-		ret = log_msi(g, addr, data);
-	mpt_mutex_unlock(&g->lock);
-	return ret;
+	if (ret)
+		return ret;
+	if (addr - MSI_WINDOW_BASE >= MSI_WINDOW_SIZE)
+		return -EINVAL;
+	mpt_spin_lock(&g->msi_lock);
+	slot = g->msi_nr++ % SIM_MSI_LOG;
+	g->msi_log[slot].addr = addr;
+	g->msi_log[slot].data = data;
+	mpt_spin_unlock(&g->msi_lock);
+	return 0;
 }
 
 unsigned int mpt_sim_msi_count(struct mpt_sim_guest *g)
 {
 	unsigned int n;
 
-	mpt_mutex_lock(&g->lock);
+	mpt_spin_lock(&g->msi_lock);
 	n = g->msi_nr;
-	mpt_mutex_unlock(&g->lock);
+	mpt_spin_unlock(&g->msi_lock);
 	return n;
 }
 MPT_EXPORT(mpt_sim_msi_count);
@@ -199,13 +189,14 @@ int mpt_sim_msi_get(struct mpt_sim_guest *g, unsigned int i, u64 *addr,
 {
 	int ret = -ENOENT;
 
-	mpt_mutex_lock(&g->lock);
-	if (i < g->msi_nr) {
-		*addr = g->msi_log[i].addr;
-		*data = g->msi_log[i].data;
+	mpt_spin_lock(&g->msi_lock);
+	/* Only the newest SIM_MSI_LOG entries are kept. */
+	if (i < g->msi_nr && g->msi_nr - i <= SIM_MSI_LOG) {
+		*addr = g->msi_log[i % SIM_MSI_LOG].addr;
+		*data = g->msi_log[i % SIM_MSI_LOG].data;
 		ret = 0;
 	}
-	mpt_mutex_unlock(&g->lock);
+	mpt_spin_unlock(&g->msi_lock);
 	return ret;
 }
 MPT_EXPORT(mpt_sim_msi_get);
@@ -215,21 +206,16 @@ void mpt_sim_fail_nth(struct mpt_sim_guest *g, enum mpt_sim_op op,
 {
 	if (op >= MPT_SIM_NR_OPS)
 		return;
-	mpt_mutex_lock(&g->lock);
-	g->faults[op].countdown = nth;
 	g->faults[op].err = err;
-	mpt_mutex_unlock(&g->lock);
+	mpt_atomic_set(&g->faults[op].countdown, (int)nth);
 }
 MPT_EXPORT(mpt_sim_fail_nth);
 
 unsigned int mpt_sim_op_calls(struct mpt_sim_guest *g, enum mpt_sim_op op)
 {
-	unsigned int n;
-
-	mpt_mutex_lock(&g->lock);
-	n = op < MPT_SIM_NR_OPS ? g->calls[op] : 0;
-	mpt_mutex_unlock(&g->lock);
-	return n;
+	if (op >= MPT_SIM_NR_OPS)
+		return 0;
+	return (unsigned int)mpt_atomic_read(&g->faults[op].calls);
 }
 MPT_EXPORT(mpt_sim_op_calls);
 

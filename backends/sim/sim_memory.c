@@ -118,17 +118,16 @@ int mpt_sim_gfn_to_pfn(void *handle, u64 gfn, u64 *pfn)
 	return ret;
 }
 
-/* is_valid_gfn: KVM checks memslot visibility; the sim its regions. */
+/*
+ * is_valid_gfn: KVM checks memslot visibility; the sim its regions, which
+ * never change, so no lock is needed where sleeping is forbidden.
+ */
 bool mpt_sim_is_valid_gfn(void *handle, u64 gfn)
 {
 	struct mpt_sim_guest *g = ((struct sim_handle *)handle)->guest;
-	bool ok;
 
-	mpt_mutex_lock(&g->lock);
-	ok = !sim_fault(g, MPT_SIM_IS_VALID_GFN) &&
-	     region_of(g, MPT_GFN_TO_GPA(gfn));
-	mpt_mutex_unlock(&g->lock);
-	return ok;
+	return !sim_fault(g, MPT_SIM_IS_VALID_GFN) &&
+	       region_of(g, MPT_GFN_TO_GPA(gfn));
 }
 
 static void count_pins(struct sim_handle *h, u64 gfn, u64 size, bool pin)

@@ -39,24 +39,31 @@ struct sim_handle {
 	u64 frames;
 };
 
+/* Lock-free, because ops that must not sleep count calls too. */
 struct sim_fault {
-	unsigned int countdown;
+	mpt_atomic_t countdown;
+	mpt_atomic_t calls;
 	int err;
 };
 
+/* The MSI log keeps the newest entries; no allocation where we may not sleep. */
+#define SIM_MSI_LOG 4096
+
 struct mpt_sim_guest {
-	struct mpt_mutex lock; /* everything below */
+	/* Fixed at creation: read without locks. */
 	struct sim_region regions[MPT_SIM_MAX_REGIONS];
 	unsigned int nr_regions;
+	struct sim_fault faults[MPT_SIM_NR_OPS];
+	/* Interrupts may be injected where sleeping is forbidden. */
+	struct mpt_spinlock msi_lock;
+	struct { u64 addr; u32 data; } msi_log[SIM_MSI_LOG];
+	unsigned int msi_nr; /* ever injected */
+	struct mpt_mutex lock; /* everything below */
 	struct sim_handle *handles[SIM_MAX_HANDLES];
 	struct sim_counts tracks; /* all instances' tracks */
 	struct sim_counts pins;
 	struct mpt_range_map claimed[2]; /* by enum mpt_space */
 	u64 frames_mapped;
-	struct { u64 addr; u32 data; } *msi_log;
-	unsigned int msi_nr, msi_cap;
-	struct sim_fault faults[MPT_SIM_NR_OPS];
-	unsigned int calls[MPT_SIM_NR_OPS];
 	unsigned int violations;
 };
 
@@ -66,7 +73,7 @@ int sim_counts_sub(struct sim_counts *c, u64 key);
 unsigned int sim_counts_get(const struct sim_counts *c, u64 key);
 void sim_counts_free(struct sim_counts *c);
 
-/* Count a call of @op and return the injected error, if any.  Lock held. */
+/* Count a call of @op and return the injected error, if any.  Lock-free. */
 int sim_fault(struct mpt_sim_guest *g, enum mpt_sim_op op);
 void sim_violation(struct mpt_sim_guest *g, const char *what);
 

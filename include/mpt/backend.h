@@ -9,7 +9,7 @@
  * mpt_backend_register(); the core never loads, requests or probes for one.
  *
  * In a build with one backend the core calls the backend's functions
- * directly (see mpt/dispatch.h); the table below is then still registered so
+ * directly (see mpt/mpt_dispatch.h); the table below is then still registered so
  * that it can be validated and so that instances can name their backend.
  */
 #ifndef MPT_BACKEND_H
@@ -71,7 +71,7 @@ struct mpt_trap_area {
  *	does not recognise, -ENOMEM, -EBUSY when the guest cannot take another
  *	instance).
  * @detach: Mandatory.  Undo @attach.  The core has already released every
- *	trap area, page track and DMA mapping of the instance.
+ *	trap area, page track, DMA mapping and frame mapping of the instance.
  *	Calling context: process context, may sleep; lifecycle lock held.
  *
  * @inject_msi: Mandatory.  Deliver one message-signalled interrupt with

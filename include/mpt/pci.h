@@ -76,8 +76,8 @@ enum mpt_bar_type {
 /**
  * struct mpt_bar_desc - one BAR of the virtual function
  * @type: what the BAR decodes
- * @size: size in bytes, a power of two (at least 16, at least 4 KiB for
- *	memory BARs so that traps can be claimed per page)
+ * @size: size in bytes, a power of two: 4 to 256 for I/O BARs, at least
+ *	4 KiB for memory BARs so that traps can be claimed per page
  * @prefetchable: set the prefetchable bit of a memory BAR
  */
 struct mpt_bar_desc {

@@ -19,7 +19,7 @@
 #include <mpt/types.h>
 
 /* "mptPVinf" read as a little-endian u64. */
-#define MPT_PVINFO_MAGIC 0x666e695656507470ULL
+#define MPT_PVINFO_MAGIC 0x666e69565074706dULL
 #define MPT_PVINFO_VERSION_MAJOR 1
 #define MPT_PVINFO_VERSION_MINOR 0
 #define MPT_PVINFO_SIZE 4096

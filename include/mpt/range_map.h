@@ -83,6 +83,19 @@ MPT_API const struct mpt_range *
 mpt_range_map_lookup(struct mpt_range_map *map, u64 addr);
 
 /**
+ * mpt_range_map_next() - the first range starting after an address
+ * @map: the map
+ * @addr: the address
+ *
+ * Tells where a gap that contains @addr ends.
+ *
+ * Context: any; lock-free against other lookups.
+ * Return: the entry, valid until the map next changes, or NULL.
+ */
+MPT_API const struct mpt_range *mpt_range_map_next(struct mpt_range_map *map,
+						   u64 addr);
+
+/**
  * mpt_range_map_destroy() - free a map's memory
  * @map: the map; empty and reusable afterwards
  *

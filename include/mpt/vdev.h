@@ -228,8 +228,8 @@ MPT_API int mpt_vdev_reset(struct mpt_vdev *vdev);
  * mpt_vdev_detach() - disconnect an instance from its guest
  * @vdev: an ATTACHED instance (deactivated first if ACTIVE)
  *
- * Releases decoded BARs, every page track and every DMA mapping, then
- * detaches the backend.  DMA mappings still referenced by the device model
+ * Releases decoded BARs, every page track, every DMA mapping and every
+ * pass-through frame mapping, then detaches the backend.  DMA mappings still referenced by the device model
  * are unmapped anyway and counted as leaked in the statistics.
  *
  * Context: process context, may sleep.
@@ -330,8 +330,8 @@ typedef int (*mpt_trap_fn)(struct mpt_vdev *vdev, u64 offset, void *data,
  * @flags: MPT_TRAP_* flags; 0 means any size from 1 to 8, unaligned allowed
  *
  * Ranges of one BAR must not overlap.  An access is split where a range
- * ends, and each part goes to the range it starts in; a part that starts
- * in no range is unclaimed: it reads as all ones and its write is dropped
+ * ends or begins, and each part goes to the range it lies in; a part in no
+ * range is unclaimed: it reads as all ones and its write is dropped
  * (counted).  An access the flags refuse is treated the same way and
  * counted as a bad access.
  *
@@ -407,7 +407,7 @@ MPT_API int mpt_vdev_cfg_access(struct mpt_vdev *vdev, unsigned int offset,
 
 /**
  * mpt_gpa_read() - read guest-physical memory
- * @vdev: an ATTACHED or ACTIVE instance
+ * @vdev: an attached instance (ATTACHED, ACTIVE or RESETTING)
  * @gpa: guest-physical address
  * @buf: destination
  * @len: length; the range may cross pages and RAM regions
@@ -421,7 +421,7 @@ MPT_API int mpt_gpa_read(struct mpt_vdev *vdev, u64 gpa, void *buf,
 
 /**
  * mpt_gpa_write() - write guest-physical memory as the device
- * @vdev: an ATTACHED or ACTIVE instance
+ * @vdev: an attached instance (ATTACHED, ACTIVE or RESETTING)
  * @gpa: guest-physical address
  * @buf: source
  * @len: length
@@ -451,7 +451,7 @@ typedef void (*mpt_page_track_fn)(struct mpt_vdev *vdev, u64 gpa,
 
 /**
  * mpt_page_track_add() - get called on guest writes to a page
- * @vdev: an ATTACHED or ACTIVE instance
+ * @vdev: an attached instance (ATTACHED, ACTIVE or RESETTING)
  * @gfn: the guest page
  * @fn: the handler
  * @opaque: passed to @fn; (@fn, @opaque) identifies the track
@@ -515,7 +515,7 @@ MPT_API bool mpt_page_track_is_tracked(struct mpt_vdev *vdev, u64 gfn);
 
 /**
  * mpt_dma_map() - map guest memory for device DMA, through the cache
- * @vdev: an ATTACHED or ACTIVE instance
+ * @vdev: an attached instance (ATTACHED, ACTIVE or RESETTING)
  * @gfn: first guest page, aligned to @size
  * @size: MPT_DMA_SIZE_4K, MPT_DMA_SIZE_64K or MPT_DMA_SIZE_2M
  * @dma_addr: set to the bus address
@@ -545,7 +545,10 @@ MPT_API int __must_check mpt_dma_pin(struct mpt_vdev *vdev, u64 dma_addr);
  * @vdev: the instance
  * @dma_addr: a bus address mpt_dma_map() returned
  *
- * The backend unmaps when the last reference goes.
+ * The backend unmaps when the last reference goes.  If two cached
+ * mappings share a bus address (a 4 KiB and a larger mapping at the same
+ * gfn, on backends whose bus address is the host address), the reference
+ * dropped is the most recent mapping's; pin behaves the same.
  *
  * Context: process context, may sleep.
  * Return: 0, or -ENOENT if no mapping starts at @dma_addr (for example after
@@ -570,7 +573,7 @@ MPT_API int mpt_dma_invalidate(struct mpt_vdev *vdev, u64 gfn, u64 nr);
 
 /**
  * mpt_gfn_to_pfn() - the host frame backing a guest page
- * @vdev: an ATTACHED or ACTIVE instance
+ * @vdev: an attached instance (ATTACHED, ACTIVE or RESETTING)
  * @gfn: the guest page
  * @pfn: set to the host frame
  *
@@ -581,7 +584,7 @@ MPT_API int mpt_gfn_to_pfn(struct mpt_vdev *vdev, u64 gfn, u64 *pfn);
 
 /**
  * mpt_is_valid_gfn() - tell whether a guest page is guest RAM
- * @vdev: an ATTACHED or ACTIVE instance
+ * @vdev: an attached instance (ATTACHED, ACTIVE or RESETTING)
  * @gfn: the guest page
  *
  * Context: any, does not sleep.
@@ -591,7 +594,7 @@ MPT_API bool mpt_is_valid_gfn(struct mpt_vdev *vdev, u64 gfn);
 
 /**
  * mpt_map_frames() - pass a guest range straight through to host frames
- * @vdev: an ATTACHED or ACTIVE instance
+ * @vdev: an attached instance (ATTACHED, ACTIVE or RESETTING)
  * @gfn: first guest frame
  * @pfn: first host frame
  * @nr: number of frames
@@ -605,11 +608,11 @@ MPT_API int mpt_map_frames(struct mpt_vdev *vdev, u64 gfn, u64 pfn, u64 nr);
 /**
  * mpt_unmap_frames() - undo mpt_map_frames()
  * @vdev: the instance
- * @gfn: first guest frame
- * @nr: number of frames
+ * @gfn: first guest frame, as mapped
+ * @nr: number of frames, as mapped
  *
  * Context: process context, may sleep.
- * Return: 0, or -ENODEV when not attached.
+ * Return: 0, or -ENOENT when no mapping of exactly this range exists.
  */
 MPT_API int mpt_unmap_frames(struct mpt_vdev *vdev, u64 gfn, u64 nr);
 

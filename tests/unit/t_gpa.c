@@ -70,8 +70,13 @@ static void test_frames(void)
 	mpt_sim_fail_nth(fx.g, MPT_SIM_MAP_FRAMES, 1, -EPERM);
 	is_int(mpt_map_frames(fx.vdev, 0x90000, 0x1000, 1), -EPERM,
 	       "backend error");
+	is_int(mpt_unmap_frames(fx.vdev, 0x80000, 8), -ENOENT,
+	       "unmap of part of a mapping refused");
 	ok(mpt_unmap_frames(fx.vdev, 0x80000, 16) == 0, "unmap frames");
 	is_int(mpt_sim_frames_mapped(fx.g), 0, "none left");
+	ok(mpt_map_frames(fx.vdev, 0xa0000, 0x2000, 4) == 0, "map again");
+	ok(mpt_vdev_detach(fx.vdev) == 0, "detach with frames mapped");
+	is_int(mpt_sim_frames_mapped(fx.g), 0, "detach unmapped them");
 	fx_teardown(&fx);
 }
 

@@ -118,8 +118,12 @@ static void test_dispatch(void)
 	       "read ending past a trap reports the unclaimed part");
 	is_int(q & 0xffffffff, 0x42424242, "claimed part read from its trap");
 	is_int(q >> 32, 0xffffffff, "unclaimed tail reads all ones");
+	q = 0x0102030405060708ULL;
+	is_int(bar0(&fx, 0x1ffc, &q, 8, true), -ENXIO,
+	       "write starting in a gap and ending in a trap");
+	is_int(fx.td->bytes[0], 0x04, "the part in the trap still landed");
 	mpt_vdev_get_stats(fx.vdev, &st);
-	is_int(st.unclaimed, 2, "unclaimed accesses counted");
+	is_int(st.unclaimed, 3, "unclaimed accesses counted");
 	ok(st.bad_accesses >= 2, "refused accesses counted");
 	fx_teardown(&fx);
 }
