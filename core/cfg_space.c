@@ -336,8 +336,12 @@ int mpt_vdev_cfg_access(struct mpt_vdev *vdev, unsigned int offset,
 	struct mpt_instance *inst = to_inst(vdev);
 	int ret = 0;
 
+	/*
+	 * Compare without adding: offset + len wraps for an offset near
+	 * UINT_MAX (0xfffffffc + 4 == 0) and would pass as in range.
+	 */
 	if ((len != 1 && len != 2 && len != 4) || (offset & (len - 1)) ||
-	    offset + len > MPT_PCI_CFG_SIZE) {
+	    offset >= MPT_PCI_CFG_SIZE || len > MPT_PCI_CFG_SIZE - offset) {
 		mpt_stat_inc(&inst->stats.bad_accesses);
 		ret = -EINVAL;
 		goto fail;

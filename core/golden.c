@@ -24,7 +24,12 @@ static int check_header(const struct mpt_golden_header *h, size_t len,
 		mpt_err("golden state: bad header size or flags");
 		return -EINVAL;
 	}
-	if (strncmp(h->device, device, MPT_GOLDEN_DEVICE_LEN)) {
+	/*
+	 * A 16-character name has no NUL in the header, so strncmp() alone
+	 * would also accept any longer @device starting with those 16.
+	 */
+	if (strlen(device) > MPT_GOLDEN_DEVICE_LEN ||
+	    strncmp(h->device, device, MPT_GOLDEN_DEVICE_LEN)) {
 		mpt_err("golden state is for device '%.16s', not '%s'",
 			h->device, device);
 		return -EINVAL;
@@ -39,16 +44,30 @@ static int check_header(const struct mpt_golden_header *h, size_t len,
 	return 0;
 }
 
-static int check_records(const struct mpt_golden_record *r, u32 nr,
-			 size_t regs_size)
+/*
+ * Record @i of the payload at @r.  A blob may sit at any address and
+ * header_size need not be a multiple of 4, so records are copied out
+ * rather than dereferenced in place (a misaligned access is undefined).
+ */
+static struct mpt_golden_record get_record(const u8 *r, u32 i)
+{
+	struct mpt_golden_record rec;
+
+	memcpy(&rec, r + (size_t)i * sizeof(rec), sizeof(rec));
+	return rec;
+}
+
+static int check_records(const u8 *r, u32 nr, size_t regs_size)
 {
 	u32 i;
 
 	for (i = 0; i < nr; i++) {
-		if ((r[i].offset & 3) || r[i].offset >= regs_size ||
-		    regs_size - r[i].offset < 4) {
+		struct mpt_golden_record rec = get_record(r, i);
+
+		if ((rec.offset & 3) || rec.offset >= regs_size ||
+		    regs_size - rec.offset < 4) {
 			mpt_err("golden state: record %u at %#x outside the %zu-byte register file",
-				i, r[i].offset, regs_size);
+				i, rec.offset, regs_size);
 			return -ERANGE;
 		}
 	}
@@ -58,29 +77,34 @@ static int check_records(const struct mpt_golden_record *r, u32 nr,
 int mpt_golden_load(const void *blob, size_t len, const char *device,
 		    void *regs, size_t regs_size)
 {
-	const struct mpt_golden_header *h = blob;
-	const struct mpt_golden_record *r;
+	struct mpt_golden_header h;
+	struct mpt_golden_record rec;
+	const u8 *r;
 	u32 i;
 	int ret;
 
-	if (!blob || !device || !regs || len < sizeof(*h)) {
+	if (!blob || !device || !regs || len < sizeof(h)) {
 		mpt_err("golden state: truncated (%zu bytes)", len);
 		return -EINVAL;
 	}
-	ret = check_header(h, len, device);
+	/* Copied, not cast: @blob need not be aligned (see get_record()). */
+	memcpy(&h, blob, sizeof(h));
+	ret = check_header(&h, len, device);
 	if (ret)
 		return ret;
-	r = (const void *)((const u8 *)blob + h->header_size);
-	if (mpt_crc32(0, r, len - h->header_size) != h->payload_crc32) {
+	r = (const u8 *)blob + h.header_size;
+	if (mpt_crc32(0, r, len - h.header_size) != h.payload_crc32) {
 		mpt_err("golden state: checksum mismatch");
 		return -EBADMSG;
 	}
-	ret = check_records(r, h->nr_records, regs_size);
+	ret = check_records(r, h.nr_records, regs_size);
 	if (ret)
 		return ret;
-	for (i = 0; i < h->nr_records; i++)
-		memcpy((u8 *)regs + r[i].offset, &r[i].value, 4);
-	return (int)h->nr_records;
+	for (i = 0; i < h.nr_records; i++) {
+		rec = get_record(r, i);
+		memcpy((u8 *)regs + rec.offset, &rec.value, 4);
+	}
+	return (int)h.nr_records;
 }
 MPT_EXPORT(mpt_golden_load);
 
