@@ -112,10 +112,17 @@ $(LIB_SO): $(LIB_OBJS)
 		-Wl,-Bsymbolic-functions $(LDFLAGS) -o $@ $^ $(LDLIBS)
 	ln -sf libmpt.so $@.$(SOVERSION)
 
+# libdir and includedir relative to ${prefix} where they lie under it, so
+# pkg-config --define-variable=prefix=... relocates the package.
+PC_LIBDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
+PC_INCLUDEDIR = $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
+MAKE_PC = sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(PC_LIBDIR)|' \
+	-e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	mpt.pc.in
+
 $(PC): mpt.pc.in Makefile
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+	$(MAKE_PC) > $@
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/mpt
@@ -124,7 +131,7 @@ install: all
 	ln -sf libmpt.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libmpt.so.$(SOVERSION)
 	ln -sf libmpt.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libmpt.so
 	install -m 644 include/mpt/*.h $(DESTDIR)$(INCLUDEDIR)/mpt/
-	install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/
+	$(MAKE_PC) > $(DESTDIR)$(LIBDIR)/pkgconfig/mpt.pc
 
 # ---- tests ---------------------------------------------------------------
 
@@ -161,10 +168,10 @@ check: check-deps
 	prove --exec '/bin/sh' --timer scripts/checks/*.sh
 
 check-deps:
-	@scripts/deps.sh python3-kconfiglib linux-headers-amd64 binutils perl
+	@scripts/deps.sh python3-kconfiglib linux-headers-amd64 binutils perl pkg-config
 
-conformance: FORCE_SIM := 1
-conformance: tests
+conformance:
+	$(MAKE) FORCE_SIM=1 tests
 	$(CONF_BIN) --report
 
 # ---- benchmarks ----------------------------------------------------------

@@ -96,7 +96,13 @@ MPT_EXPORT(mpt_page_track_add);
 
 static void drop_page(struct mpt_instance *inst, struct track_page *p)
 {
-	mpt_bk_call(inst, disable_page_track, p->node.key);
+	int ret = mpt_bk_call(inst, disable_page_track, p->node.key);
+
+	/* Harmless for the core: later writes there find no handler. */
+	if (ret)
+		mpt_warn("%s/%u: backend could not stop tracking gfn %#llx: %d",
+			 inst->vdev.type->name, inst->vdev.id,
+			 (unsigned long long)p->node.key, ret);
 	mpt_htable_del(&inst->tracks.pages, &p->node);
 	mpt_free(p);
 }
