@@ -296,7 +296,8 @@ static void clamp_msi_enable(struct mpt_cfg_space *cfg)
 		put16(ctrl, (u16)((v & ~MPT_PCI_MSI_FLAGS_QSIZE) | mmc << 4));
 }
 
-static void cfg_write(struct mpt_instance *inst, unsigned int off,
+/* Apply a guest write; true if it touched MSI or MSI-X state. */
+static bool cfg_write(struct mpt_instance *inst, unsigned int off,
 		      const u8 *data, unsigned int len)
 {
 	struct mpt_cfg_space *cfg = &inst->cfg;
@@ -308,13 +309,12 @@ static void cfg_write(struct mpt_instance *inst, unsigned int off,
 	apply_bytes(cfg, off, data, len);
 	if (cfg->msi_cap)
 		clamp_msi_enable(cfg);
-	if (irq) {
+	if (irq)
 		mpt_spin_unlock(&inst->irq.lock);
-		mpt_irq_cfg_written(inst, off, len);
-	}
 	if (off < MPT_PCI_BAR0 + 4 * MPT_PCI_NR_BARS &&
 	    off + len > MPT_PCI_COMMAND)
 		update_decode(inst);
+	return irq;
 }
 
 /* Bytes past the core's capabilities belong to the device model. */
@@ -334,6 +334,7 @@ int mpt_vdev_cfg_access(struct mpt_vdev *vdev, unsigned int offset,
 			void *data, unsigned int len, bool is_write)
 {
 	struct mpt_instance *inst = to_inst(vdev);
+	bool irq_changed = false;
 	int ret = 0;
 
 	/*
@@ -346,21 +347,30 @@ int mpt_vdev_cfg_access(struct mpt_vdev *vdev, unsigned int offset,
 		ret = -EINVAL;
 		goto fail;
 	}
-	mpt_mutex_lock(&inst->cfg.lock);
 	if (!inst_attached(inst)) {
-		mpt_mutex_unlock(&inst->cfg.lock);
 		ret = -ENODEV;
 		goto fail;
 	}
 	mpt_stat_inc(&inst->stats.cfg_accesses);
+	/*
+	 * The device model's bytes are its own business: its op runs without
+	 * the config lock, so it may reset the device (an FLR register).
+	 */
 	if (offset >= inst->cfg.cap_end)
-		ret = device_specific(inst, offset, data, len, is_write);
+		return device_specific(inst, offset, data, len, is_write);
+	mpt_mutex_lock(&inst->cfg.lock);
+	if (!inst_attached(inst))
+		ret = -ENODEV;
 	else if (is_write)
-		cfg_write(inst, offset, data, len);
+		irq_changed = cfg_write(inst, offset, data, len);
 	else
 		memcpy(data, inst->cfg.data + offset, len);
 	mpt_mutex_unlock(&inst->cfg.lock);
-	return ret;
+	/* Unmasking may deliver pending vectors: not under the lock. */
+	if (irq_changed)
+		mpt_irq_cfg_written(inst, offset, len);
+	if (!ret)
+		return 0;
 fail:
 	if (!is_write && len <= 4)
 		memset(data, 0xff, len);

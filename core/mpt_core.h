@@ -198,12 +198,14 @@ void mpt_pvinfo_reset(struct mpt_instance *inst);
 void mpt_pvinfo_destroy(struct mpt_instance *inst);
 
 /*
- * The only two indirect calls of the fast path: into the device model's own
+ * The only indirect calls of the fast path: into the device model's own
  * handlers, which a library cannot know at build time.  Kept out of line so
  * the fast-path check can find and count them (scripts/checks/fastpath.sh).
  */
 int mpt_upcall_trap(mpt_trap_fn fn, struct mpt_vdev *vdev, u64 offset,
 		    void *data, unsigned int len, bool is_write, void *opaque);
+void mpt_upcall_pvinfo_notify(mpt_pvinfo_notify_fn fn, struct mpt_vdev *vdev,
+			      u32 msg, const u32 *payload);
 void mpt_upcall_page_track(mpt_page_track_fn fn, struct mpt_vdev *vdev,
 			   u64 gpa, const void *data, unsigned int len,
 			   void *opaque);

@@ -86,7 +86,8 @@ static int pvinfo_access(struct mpt_vdev *vdev, u64 offset, void *data,
 	if (notify) {
 		mpt_stat_inc(&inst->stats.pvinfo_notifies);
 		if (pv->notify)
-			pv->notify(vdev, msg, payload);
+			mpt_upcall_pvinfo_notify(pv->notify, vdev, msg,
+						 payload);
 	}
 	return 0;
 }

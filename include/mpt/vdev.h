@@ -81,7 +81,8 @@ struct mpt_vdev {
  *	model's own lock.  May sleep.
  * @cfg_access: Optional.  Access to configuration-space bytes the core does
  *	not emulate (the device-specific area after the capabilities).  Absent:
- *	those bytes read as zero and writes are ignored.  May sleep.
+ *	those bytes read as zero and writes are ignored.  Called without core
+ *	locks, so it may reset the device.  May sleep.
  * @dma_invalidated: Optional.  The guest removed the DMA mapping of
  *	[@gfn, @gfn + @nr) (a VFIO DMA unmap); the core already dropped its
  *	cached mappings there.  The device model must stop using DMA
@@ -398,7 +399,8 @@ MPT_API int mpt_vdev_bar_rw(struct mpt_vdev *vdev, unsigned int bar,
  * type's cfg_access op.  Enabling memory or I/O decoding claims the BARs
  * through the backend; disabling releases them.
  *
- * Context: process context, may sleep; takes the config-space lock.
+ * Context: process context, may sleep; takes the config-space lock (not
+ * held while MSI deliveries or the type's cfg_access op run).
  * Return: 0; -EINVAL for a bad offset or length (a read then returns all
  * ones); -ENODEV when not attached.
  */
