@@ -159,13 +159,16 @@ tests: all $(UNIT_BINS) $(CONF_BIN)
 # suite, and the static checks.
 VARIANTS := $(O) $(O)/table $(O)/asan
 
+UNIT_NAMES := $(UNIT_SRCS:tests/%.c=%)
+
 check: check-deps
-	$(MAKE) FORCE_SIM=1 tests
-	$(MAKE) FORCE_SIM=1 O=$(O)/table DISPATCH=table tests
-	$(MAKE) FORCE_SIM=1 O=$(O)/asan SAN=1 tests
-	prove --exec '' --timer $(foreach v,$(VARIANTS),$(v)/tests/unit/t_*) \
-		$(foreach v,$(VARIANTS),$(v)/tests/conformance/conformance-sim)
-	prove --exec '/bin/sh' --timer scripts/checks/*.sh
+	$(MAKE) -s FORCE_SIM=1 tests
+	$(MAKE) -s FORCE_SIM=1 O=$(O)/table DISPATCH=table tests
+	$(MAKE) -s FORCE_SIM=1 O=$(O)/asan SAN=1 tests
+	prove --exec '' --timer \
+		$(foreach v,$(VARIANTS),$(UNIT_NAMES:%=$(v)/tests/%)) \
+		$(foreach v,$(VARIANTS),$(v)/tests/conformance/conformance-sim) \
+		scripts/checks/*.sh
 
 check-deps:
 	@scripts/deps.sh python3-kconfiglib linux-headers-amd64 binutils perl pkg-config

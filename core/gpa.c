@@ -35,12 +35,20 @@ int mpt_gpa_write(struct mpt_vdev *vdev, u64 gpa, const void *buf, size_t len)
 }
 MPT_EXPORT(mpt_gpa_write);
 
+/* A gfn the 64-bit guest-physical address space can hold. */
+static bool gfn_in_space(u64 gfn)
+{
+	return gfn < (1ULL << (64 - MPT_PAGE_SHIFT));
+}
+
 int mpt_gfn_to_pfn(struct mpt_vdev *vdev, u64 gfn, u64 *pfn)
 {
 	struct mpt_instance *inst = to_inst(vdev);
 
 	if (!inst_attached(inst))
 		return -ENODEV;
+	if (!gfn_in_space(gfn))
+		return -EFAULT;
 	return mpt_bk_call(inst, gfn_to_pfn, gfn, pfn);
 }
 MPT_EXPORT(mpt_gfn_to_pfn);
@@ -49,6 +57,7 @@ bool mpt_is_valid_gfn(struct mpt_vdev *vdev, u64 gfn)
 {
 	struct mpt_instance *inst = to_inst(vdev);
 
-	return inst_attached(inst) && mpt_bk_call(inst, is_valid_gfn, gfn);
+	return inst_attached(inst) && gfn_in_space(gfn) &&
+	       mpt_bk_call(inst, is_valid_gfn, gfn);
 }
 MPT_EXPORT(mpt_is_valid_gfn);

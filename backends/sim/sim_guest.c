@@ -49,11 +49,44 @@ static bool layout_ok(const struct mpt_sim_region *r, unsigned int nr)
 	return true;
 }
 
+/* Bytes from region @i to the end of the run of regions adjacent to it. */
+static u64 run_size(const struct mpt_sim_region *r, unsigned int nr,
+		    unsigned int i)
+{
+	u64 start = r[i].gpa, end = r[i].gpa + r[i].size;
+
+	while (++i < nr && r[i].gpa == end)
+		end += r[i].size;
+	return end - start;
+}
+
+static int alloc_regions(struct mpt_sim_guest *g,
+			 const struct mpt_sim_region *r, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		struct sim_region *s = &g->regions[i];
+
+		s->gpa = r[i].gpa;
+		s->size = r[i].size;
+		g->nr_regions++;
+		if (i && r[i].gpa == r[i - 1].gpa + r[i - 1].size) {
+			s->mem = g->regions[i - 1].mem + r[i - 1].size;
+			continue;
+		}
+		s->mem = mpt_zalloc(run_size(r, nr, i));
+		if (!s->mem)
+			return -ENOMEM;
+		s->owns_mem = true;
+	}
+	return 0;
+}
+
 struct mpt_sim_guest *mpt_sim_guest_create(const struct mpt_sim_region *r,
 					   unsigned int nr)
 {
 	struct mpt_sim_guest *g;
-	unsigned int i;
 
 	if (!layout_ok(r, nr))
 		return NULL;
@@ -62,15 +95,9 @@ struct mpt_sim_guest *mpt_sim_guest_create(const struct mpt_sim_region *r,
 		return NULL;
 	mpt_mutex_init(&g->lock);
 	mpt_spin_init(&g->msi_lock);
-	for (i = 0; i < nr; i++) {
-		g->regions[i].gpa = r[i].gpa;
-		g->regions[i].size = r[i].size;
-		g->regions[i].mem = mpt_zalloc(r[i].size);
-		g->nr_regions++;
-		if (!g->regions[i].mem) {
-			mpt_sim_guest_destroy(g);
-			return NULL;
-		}
+	if (alloc_regions(g, r, nr)) {
+		mpt_sim_guest_destroy(g);
+		return NULL;
 	}
 	return g;
 }
@@ -86,7 +113,8 @@ void mpt_sim_guest_destroy(struct mpt_sim_guest *g)
 		if (g->handles[i])
 			sim_violation(g, "guest destroyed with instances attached");
 	for (i = 0; i < g->nr_regions; i++)
-		mpt_free(g->regions[i].mem);
+		if (g->regions[i].owns_mem)
+			mpt_free(g->regions[i].mem);
 	sim_counts_free(&g->tracks);
 	sim_counts_free(&g->pins);
 	mpt_range_map_destroy(&g->claimed[0]);
@@ -230,7 +258,7 @@ unsigned int mpt_sim_violations(struct mpt_sim_guest *g)
 }
 MPT_EXPORT(mpt_sim_violations);
 
-static const struct mpt_backend_ops sim_ops = {
+const struct mpt_backend_ops mpt_sim_ops = {
 	.abi_version = MPT_BACKEND_ABI_VERSION,
 	.size = sizeof(struct mpt_backend_ops),
 	.name = "sim",
@@ -253,6 +281,6 @@ static const struct mpt_backend_ops sim_ops = {
 
 int mpt_sim_register(const char *name, struct mpt_backend **out)
 {
-	return mpt_backend_register(&sim_ops, name, NULL, out);
+	return mpt_backend_register(&mpt_sim_ops, name, NULL, out);
 }
 MPT_EXPORT(mpt_sim_register);

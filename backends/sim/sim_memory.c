@@ -31,11 +31,15 @@ bool sim_all_ram(struct mpt_sim_guest *g, u64 gpa, u64 len)
 	return true;
 }
 
+/*
+ * Adjacent regions share their host allocation, so RAM without holes is
+ * contiguous on the host too.
+ */
 u8 *sim_hva(struct mpt_sim_guest *g, u64 gpa, u64 len)
 {
 	struct sim_region *r = region_of(g, gpa);
 
-	if (!r || len > r->gpa + r->size - gpa)
+	if (!r || !sim_all_ram(g, gpa, len))
 		return NULL;
 	return r->mem + (gpa - r->gpa);
 }
@@ -104,12 +108,14 @@ MPT_EXPORT(mpt_sim_guest_read);
 int mpt_sim_gfn_to_pfn(void *handle, u64 gfn, u64 *pfn)
 {
 	struct mpt_sim_guest *g = ((struct sim_handle *)handle)->guest;
+	u64 gpa;
 	u8 *hva;
 	int ret;
 
 	mpt_mutex_lock(&g->lock);
 	ret = sim_fault(g, MPT_SIM_GFN_TO_PFN);
-	hva = ret ? NULL : sim_hva(g, MPT_GFN_TO_GPA(gfn), MPT_PAGE_SIZE);
+	hva = ret || !sim_gfn_gpa(gfn, &gpa) ? NULL :
+					      sim_hva(g, gpa, MPT_PAGE_SIZE);
 	if (!ret && !hva)
 		ret = -EFAULT;
 	if (!ret)
@@ -125,9 +131,10 @@ int mpt_sim_gfn_to_pfn(void *handle, u64 gfn, u64 *pfn)
 bool mpt_sim_is_valid_gfn(void *handle, u64 gfn)
 {
 	struct mpt_sim_guest *g = ((struct sim_handle *)handle)->guest;
+	u64 gpa;
 
-	return !sim_fault(g, MPT_SIM_IS_VALID_GFN) &&
-	       region_of(g, MPT_GFN_TO_GPA(gfn));
+	return !sim_fault(g, MPT_SIM_IS_VALID_GFN) && sim_gfn_gpa(gfn, &gpa) &&
+	       region_of(g, gpa);
 }
 
 static void count_pins(struct sim_handle *h, u64 gfn, u64 size, bool pin)
@@ -155,12 +162,13 @@ int mpt_sim_dma_map(void *handle, u64 gfn, u64 size, u64 *dma_addr)
 {
 	struct sim_handle *h = handle;
 	struct mpt_sim_guest *g = h->guest;
+	u64 gpa;
 	u8 *hva;
 	int ret;
 
 	mpt_mutex_lock(&g->lock);
 	ret = sim_fault(g, MPT_SIM_DMA_MAP);
-	hva = ret ? NULL : sim_hva(g, MPT_GFN_TO_GPA(gfn), size);
+	hva = ret || !sim_gfn_gpa(gfn, &gpa) ? NULL : sim_hva(g, gpa, size);
 	if (!ret && !hva)
 		ret = -EFAULT;
 	if (!ret) {

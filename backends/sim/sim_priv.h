@@ -24,10 +24,16 @@ struct sim_counts {
 	unsigned int nr, cap;
 };
 
+/*
+ * Adjacent regions share one host allocation (owned by the first of the
+ * run), so memory that is contiguous for the guest is contiguous for the
+ * host too, as in a VMM that maps guest RAM in one piece.
+ */
 struct sim_region {
 	u64 gpa;
 	u64 size;
 	u8 *mem;
+	bool owns_mem;
 };
 
 struct sim_handle {
@@ -77,12 +83,24 @@ void sim_counts_free(struct sim_counts *c);
 int sim_fault(struct mpt_sim_guest *g, enum mpt_sim_op op);
 void sim_violation(struct mpt_sim_guest *g, const char *what);
 
+/* The gpa of @gfn, or false if @gfn lies beyond the address space. */
+static inline bool sim_gfn_gpa(u64 gfn, u64 *gpa)
+{
+	if (gfn >= (1ULL << (64 - MPT_PAGE_SHIFT)))
+		return false;
+	*gpa = MPT_GFN_TO_GPA(gfn);
+	return true;
+}
+
 /* The host address of guest memory, or NULL if not all of it is RAM. */
 u8 *sim_hva(struct mpt_sim_guest *g, u64 gpa, u64 len);
 bool sim_all_ram(struct mpt_sim_guest *g, u64 gpa, u64 len);
 /* Copy between RAM and @buf; the range must be all RAM.  Lock held. */
 void sim_copy_ram(struct mpt_sim_guest *g, u64 gpa, u8 *buf, size_t len,
 		  bool to_guest);
+
+/* The sim's table, for the conformance suite to call ops through. */
+extern const struct mpt_backend_ops mpt_sim_ops;
 
 /* The ops, named as static binding expects: mpt_<backend>_<op>. */
 int mpt_sim_attach(struct mpt_backend *backend, void *guest,

@@ -14,11 +14,13 @@ int mpt_sim_enable_page_track(void *handle, u64 gfn)
 {
 	struct sim_handle *h = handle;
 	struct mpt_sim_guest *g = h->guest;
+	u64 gpa;
 	int ret;
 
 	mpt_mutex_lock(&g->lock);
 	ret = sim_fault(g, MPT_SIM_ENABLE_TRACK);
-	if (!ret && !sim_hva(g, MPT_GFN_TO_GPA(gfn), MPT_PAGE_SIZE))
+	if (!ret && (!sim_gfn_gpa(gfn, &gpa) ||
+		     !sim_hva(g, gpa, MPT_PAGE_SIZE)))
 		ret = -EFAULT;
 	if (!ret && sim_counts_get(&h->tracks, gfn))
 		sim_violation(g, "enable_page_track twice for one instance");
