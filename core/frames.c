@@ -21,18 +21,11 @@ static bool frames_ok(u64 gfn, u64 nr)
 
 static int remember(struct mpt_frames *f, u64 gfn, u64 nr)
 {
-	if (f->nr == f->cap) {
-		unsigned int cap = f->cap ? f->cap * 2 : 4;
-		struct mpt_frame_range *v = mpt_zalloc_array(cap, sizeof(*v));
+	int ret = mpt_array_reserve((void **)&f->v, f->nr, &f->cap,
+				    sizeof(*f->v), 4);
 
-		if (!v)
-			return -ENOMEM;
-		if (f->nr)
-			memcpy(v, f->v, f->nr * sizeof(*v));
-		mpt_free(f->v);
-		f->v = v;
-		f->cap = cap;
-	}
+	if (ret)
+		return ret;
 	f->v[f->nr].gfn = gfn;
 	f->v[f->nr].nr = nr;
 	f->nr++;

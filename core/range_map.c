@@ -51,20 +51,8 @@ MPT_EXPORT(mpt_range_map_next);
 
 static int make_room(struct mpt_range_map *map)
 {
-	unsigned int cap = map->capacity ? map->capacity * 2 : 8;
-	struct mpt_range *r;
-
-	if (map->nr < map->capacity)
-		return 0;
-	r = mpt_zalloc_array(cap, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	if (map->nr)
-		memcpy(r, map->ranges, map->nr * sizeof(*r));
-	mpt_free(map->ranges);
-	map->ranges = r;
-	map->capacity = cap;
-	return 0;
+	return mpt_array_reserve((void **)&map->ranges, map->nr, &map->capacity,
+				 sizeof(*map->ranges), 8);
 }
 
 static bool overlaps(const struct mpt_range *a, const struct mpt_range *b)

@@ -9,29 +9,12 @@
 #include "fixture.h"
 #include "tap.h"
 
-/* A copy of the sim's table, to break in different ways. */
+/* A copy of the sim's table under another name, to break in different ways. */
 static struct mpt_backend_ops sim_copy(void)
 {
-	struct mpt_backend_ops o = {
-		.abi_version = MPT_BACKEND_ABI_VERSION,
-		.size = sizeof(struct mpt_backend_ops),
-		.name = "copy",
-		.attach = mpt_sim_attach,
-		.detach = mpt_sim_detach,
-		.inject_msi = mpt_sim_inject_msi,
-		.read_gpa = mpt_sim_read_gpa,
-		.write_gpa = mpt_sim_write_gpa,
-		.enable_page_track = mpt_sim_enable_page_track,
-		.disable_page_track = mpt_sim_disable_page_track,
-		.gfn_to_pfn = mpt_sim_gfn_to_pfn,
-		.dma_map = mpt_sim_dma_map,
-		.dma_unmap = mpt_sim_dma_unmap,
-		.is_valid_gfn = mpt_sim_is_valid_gfn,
-		.claim_trap_area = mpt_sim_claim_trap_area,
-		.release_trap_area = mpt_sim_release_trap_area,
-		.map_frames = mpt_sim_map_frames,
-		.unmap_frames = mpt_sim_unmap_frames,
-	};
+	struct mpt_backend_ops o = mpt_sim_ops;
+
+	o.name = "copy";
 	return o;
 }
 
