@@ -236,3 +236,42 @@ int mpt_vdev_bar_rw(struct mpt_vdev *vdev, unsigned int bar, u64 offset,
 	return first;
 }
 MPT_EXPORT(mpt_vdev_bar_rw);
+
+int mpt_vdev_for_each_doorbell(struct mpt_vdev *vdev, unsigned int bar,
+			       mpt_doorbell_fn fn, void *arg)
+{
+	struct mpt_range_map *map;
+	unsigned int i;
+	int n = 0;
+
+	if (bar >= MPT_PCI_NR_BARS)
+		return -EINVAL;
+	map = &to_inst(vdev)->bar_traps[bar];
+	for (i = 0; i < map->nr; i++) {
+		const struct mpt_range *r = &map->ranges[i];
+
+		if (!(r->flags & MPT_TRAP_DOORBELL) || r->len > 8)
+			continue;
+		fn(arg, r->start, (unsigned int)r->len);
+		n++;
+	}
+	return n;
+}
+MPT_EXPORT(mpt_vdev_for_each_doorbell);
+
+int mpt_vdev_doorbell(struct mpt_vdev *vdev, unsigned int bar, u64 offset)
+{
+	struct mpt_instance *inst = to_inst(vdev);
+	const struct mpt_range *r;
+	u64 zero = 0;
+
+	if (bar >= MPT_PCI_NR_BARS)
+		return -EINVAL;
+	r = mpt_range_map_lookup(&inst->bar_traps[bar], offset);
+	if (!r || r->start != offset || !(r->flags & MPT_TRAP_DOORBELL) ||
+	    r->len > 8)
+		return -ENXIO;
+	return mpt_vdev_bar_access(vdev, bar, offset, &zero,
+				   (unsigned int)r->len, true);
+}
+MPT_EXPORT(mpt_vdev_doorbell);

@@ -232,6 +232,45 @@ MPT_API void *mpt_backend_priv(const struct mpt_backend *backend);
 MPT_API const char *mpt_backend_name(const struct mpt_backend *backend);
 
 /**
+ * typedef mpt_doorbell_fn - called for each doorbell range of a BAR
+ * @arg: the caller's pointer
+ * @offset: offset of the range in the BAR
+ * @len: its length (1 to 8)
+ */
+typedef void (*mpt_doorbell_fn)(void *arg, u64 offset, unsigned int len);
+
+/**
+ * mpt_vdev_for_each_doorbell() - list the doorbells of a BAR
+ * @vdev: an instance
+ * @bar: the BAR
+ * @fn: called for each trap registered with MPT_TRAP_DOORBELL
+ * @arg: passed to @fn
+ *
+ * For backends that can take guest writes without an exit (KVM's
+ * ioeventfd): on claiming a BAR they bind each doorbell, and deliver its
+ * writes with mpt_vdev_doorbell().
+ *
+ * Context: any; traps do not change while the instance is ACTIVE.
+ * Return: the number of doorbells, or -EINVAL for a bad BAR.
+ */
+MPT_API int mpt_vdev_for_each_doorbell(struct mpt_vdev *vdev, unsigned int bar,
+				       mpt_doorbell_fn fn, void *arg);
+
+/**
+ * mpt_vdev_doorbell() - deliver a doorbell write whose value was not kept
+ * @vdev: the instance
+ * @bar: the BAR
+ * @offset: the doorbell's offset, as mpt_vdev_for_each_doorbell() gave it
+ *
+ * Dispatches a write of zeroes of the doorbell's length.
+ *
+ * Context: as mpt_vdev_bar_access().
+ * Return: as mpt_vdev_bar_access(); -ENXIO if no doorbell is there.
+ */
+MPT_API int mpt_vdev_doorbell(struct mpt_vdev *vdev, unsigned int bar,
+			      u64 offset);
+
+/**
  * mpt_vdev_backend_handle() - the backend's handle of an attached instance
  * @vdev: an instance
  *

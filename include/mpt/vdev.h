@@ -301,7 +301,14 @@ MPT_API struct mpt_backend *mpt_vdev_backend(const struct mpt_vdev *vdev);
  * aligned pieces it does accept (e.g. an 8-byte write into two 4-byte ones).
  */
 #define MPT_TRAP_SPLIT 0x20
-#define MPT_TRAP_FLAGS_ALL 0x3f
+/*
+ * A doorbell: the guest's write only means "look now".  A backend may
+ * deliver it without an exit (KVM ioeventfd), in which case the written
+ * value is lost and the handler sees a write of zeroes, possibly on a
+ * thread of the backend instead of the vCPU's.
+ */
+#define MPT_TRAP_DOORBELL 0x40
+#define MPT_TRAP_FLAGS_ALL 0x7f
 
 /**
  * typedef mpt_trap_fn - a device model's handler for a trapped range

@@ -17,6 +17,7 @@ exec /usr/bin/python3 scripts/fastpath.py --object $O/direct/libmpt.so \
 	--root mpt_vdev_bar_access --root mpt_vdev_bar_rw \
 	--root mpt_gpa_read --root mpt_gpa_write \
 	--root mpt_vdev_raise_irq --root mpt_page_track_write \
+	--root mpt_vdev_doorbell \
 	--upcall mpt_upcall_trap --upcall mpt_upcall_page_track \
 	--upcall mpt_upcall_pvinfo_notify \
 	--sink mpt_log

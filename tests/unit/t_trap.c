@@ -227,8 +227,56 @@ static void test_range_map(void)
 	fx_log_release();
 }
 
+static void count_doorbell(void *arg, u64 offset, unsigned int len)
+{
+	u64 *seen = arg;
+
+	*seen = offset << 8 | len;
+}
+
+static int doorbell_handler(struct mpt_vdev *vdev, u64 off, void *data,
+			    unsigned int len, bool is_write, void *opaque)
+{
+	u32 *rung = opaque;
+
+	(void)vdev;
+	(void)off;
+	(void)len;
+	if (is_write)
+		*rung = *(u32 *)data + 1;
+	return 0;
+}
+
+static void test_doorbells(void)
+{
+	struct fx fx;
+	u64 seen = 0;
+	u32 rung = 0;
+
+	fx_setup(&fx, MPT_VDEV_ATTACHED);
+	ok(mpt_trap_register(fx.vdev, 0, 0x3000, 4, doorbell_handler, &rung,
+			     MPT_TRAP_SIZE4 | MPT_TRAP_DOORBELL) == 0,
+	   "doorbell registered");
+	ok(mpt_vdev_activate(fx.vdev) == 0, "active");
+	is_int(mpt_vdev_for_each_doorbell(fx.vdev, 0, count_doorbell, &seen),
+	       1, "BAR0 has one doorbell");
+	is_int(seen, 0x3000 << 8 | 4, "at 0x3000, 4 bytes");
+	is_int(mpt_vdev_for_each_doorbell(fx.vdev, 2, count_doorbell, &seen),
+	       0, "BAR2 has none");
+	is_int(mpt_vdev_for_each_doorbell(fx.vdev, 6, count_doorbell, &seen),
+	       -EINVAL, "bad BAR");
+	ok(mpt_vdev_doorbell(fx.vdev, 0, 0x3000) == 0 && rung == 1,
+	   "doorbell delivered as a write of zero");
+	is_int(mpt_vdev_doorbell(fx.vdev, 0, 0x10), -ENXIO,
+	       "a plain register is no doorbell");
+	is_int(mpt_vdev_doorbell(fx.vdev, 0, 0x3002), -ENXIO,
+	       "not at the doorbell's start");
+	fx_teardown(&fx);
+}
+
 int main(void)
 {
+	test_doorbells();
 	test_registration();
 	test_dispatch();
 	test_bad_arguments();
