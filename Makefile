@@ -9,9 +9,10 @@
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make defconfig | menuconfig | olddefconfig
 #
-# O= puts the output elsewhere (default build/); DISPATCH=direct|table and
-# SAN=1 select build variants, which make check builds in build/table and
-# build/asan.
+# O= puts the output elsewhere (default build/); BACKENDS="sim kvm"
+# overrides the configured backends; DISPATCH=direct|table and SAN=1 select
+# build variants, which make check builds in build/table and build/asan.
+# Components add rules in mk/*.mk and their tests to CHECK_TESTS.
 
 O ?= build
 PREFIX ?= /usr/local
@@ -41,13 +42,17 @@ $(KCONFIG_CONFIG): Kconfig configs/defconfig
 defconfig olddefconfig menuconfig:
 	KCONFIG_CONFIG=$(KCONFIG_CONFIG) $(PYTHON) scripts/kconfig.py $@
 
-# Test variants always have the sim backend: the suite runs over it.
-ifeq ($(FORCE_SIM),1)
-CONFIG_MPT_BACKEND_SIM := y
-endif
+# Backends by name, and where each lives.
+BACKEND_DIR_sim := backends/sim
+BACKEND_DIR_kvm := backends/kvmgt/user
 
 BACKENDS-$(CONFIG_MPT_BACKEND_SIM) += sim
-BACKENDS := $(BACKENDS-y)
+BACKENDS-$(CONFIG_MPT_BACKEND_KVM) += kvm
+# Test variants always have the sim backend: the suite runs over it.
+ifeq ($(FORCE_SIM),1)
+BACKENDS ?= sim
+endif
+BACKENDS ?= $(BACKENDS-y)
 
 # One backend: direct calls.  Several (or asked for): the ops table.
 ifeq ($(DISPATCH),)
@@ -60,7 +65,7 @@ endif
 
 ifeq ($(DISPATCH),direct)
 DISPATCH_FLAGS := -DMPT_DISPATCH_DIRECT -DMPT_STATIC_BACKEND=$(BACKENDS) \
-	-DMPT_STATIC_BACKEND_BIND='"backends/$(BACKENDS)/$(BACKENDS)_bind.h"'
+	-DMPT_STATIC_BACKEND_BIND='"$(BACKEND_DIR_$(BACKENDS))/$(BACKENDS)_bind.h"'
 endif
 
 # ---- flags ---------------------------------------------------------------
@@ -89,7 +94,7 @@ LDLIBS := -lpthread
 # ---- library -------------------------------------------------------------
 
 LIB_SRCS := $(wildcard core/*.c) $(wildcard mpt/*.c) os/user/mpt_os.c \
-	$(foreach b,$(BACKENDS),$(wildcard backends/$(b)/*.c))
+	$(foreach b,$(BACKENDS),$(wildcard $(BACKEND_DIR_$(b))/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB_A := $(O)/libmpt.a
 LIB_SO := $(O)/libmpt.so
@@ -97,19 +102,27 @@ PC := $(O)/mpt.pc
 
 all: $(KCONFIG_CONFIG) $(LIB_A) $(LIB_SO) $(PC)
 
-$(O)/%.o: %.c $(KCONFIG_CONFIG)
+# Rebuild when the flags change (another BACKENDS, DISPATCH or SAN in the
+# same O=), not only when sources do.
+FLAGS_STAMP := $(O)/.flags
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CFLAGS_ALL) $(BACKENDS)' | cmp -s - $@ || \
+		echo '$(CFLAGS_ALL) $(BACKENDS)' > $@
+
+$(O)/%.o: %.c $(KCONFIG_CONFIG) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(LIB_A): $(LIB_OBJS)
+$(LIB_A): $(LIB_OBJS) $(FLAGS_STAMP)
 	@rm -f $@
-	ar rcs $@ $^
+	ar rcs $@ $(LIB_OBJS)
 
 # -Bsymbolic-functions: calls inside the library bind directly, not
 # through the PLT (an indirect jump), which the fast-path check verifies.
-$(LIB_SO): $(LIB_OBJS)
+$(LIB_SO): $(LIB_OBJS) $(FLAGS_STAMP)
 	$(CC) -shared -Wl,-soname,libmpt.so.$(SOVERSION) \
-		-Wl,-Bsymbolic-functions $(LDFLAGS) -o $@ $^ $(LDLIBS)
+		-Wl,-Bsymbolic-functions $(LDFLAGS) -o $@ $(LIB_OBJS) $(LDLIBS)
 	ln -sf libmpt.so $@.$(SOVERSION)
 
 # libdir and includedir relative to ${prefix} where they lie under it, so
@@ -139,7 +152,8 @@ TEST_CFLAGS := $(filter-out -fvisibility=hidden,$(CFLAGS_ALL)) -Itests -Itests/l
 UNIT_SRCS := $(wildcard tests/unit/t_*.c)
 UNIT_BINS := $(UNIT_SRCS:%.c=$(O)/%)
 TEST_LIB_SRCS := $(wildcard tests/lib/*.c)
-CONF_SRCS := $(wildcard tests/conformance/*.c)
+CONF_SRCS := $(filter-out tests/conformance/target_%.c,$(wildcard tests/conformance/*.c)) \
+	tests/conformance/target_sim.c
 CONF_BIN := $(O)/tests/conformance/conformance-sim
 
 $(O)/tests/unit/%: tests/unit/%.c $(TEST_LIB_SRCS) $(LIB_A)
@@ -161,20 +175,28 @@ VARIANTS := $(O) $(O)/table $(O)/asan
 
 UNIT_NAMES := $(UNIT_SRCS:tests/%.c=%)
 
+# Components (mk/*.mk) add targets to build first and TAP producers to run.
+CHECK_BUILD :=
+CHECK_TESTS :=
+CHECK_DEPS :=
+-include $(sort $(wildcard mk/*.mk))
+
 check: check-deps
-	$(MAKE) -s FORCE_SIM=1 tests
-	$(MAKE) -s FORCE_SIM=1 O=$(O)/table DISPATCH=table tests
-	$(MAKE) -s FORCE_SIM=1 O=$(O)/asan SAN=1 tests
+	$(MAKE) -s BACKENDS=sim tests
+	$(MAKE) -s BACKENDS=sim O=$(O)/table DISPATCH=table tests
+	$(MAKE) -s BACKENDS=sim O=$(O)/asan SAN=1 tests
+	$(if $(CHECK_BUILD),$(MAKE) -s $(CHECK_BUILD))
 	prove --exec '' --timer \
 		$(foreach v,$(VARIANTS),$(UNIT_NAMES:%=$(v)/tests/%)) \
 		$(foreach v,$(VARIANTS),$(v)/tests/conformance/conformance-sim) \
-		scripts/checks/*.sh
+		$(CHECK_TESTS) scripts/checks/*.sh
 
 check-deps:
-	@scripts/deps.sh python3-kconfiglib linux-headers-amd64 binutils perl pkg-config
+	@scripts/deps.sh python3-kconfiglib linux-headers-amd64 binutils perl \
+		pkg-config $(CHECK_DEPS)
 
 conformance:
-	$(MAKE) FORCE_SIM=1 tests
+	$(MAKE) BACKENDS=sim tests
 	$(CONF_BIN) --report
 
 # ---- benchmarks ----------------------------------------------------------
@@ -206,7 +228,10 @@ bench: $(BENCH_BIN)
 clean:
 	rm -rf $(O)
 
-.PHONY: all install tests check check-deps conformance bench clean \
+FORCE:
+
+.PHONY: FORCE all install tests check check-deps conformance bench clean \
+	$(CHECK_BUILD) \
 	defconfig olddefconfig menuconfig
 
 -include $(LIB_OBJS:.o=.d) $(UNIT_BINS:=.d)

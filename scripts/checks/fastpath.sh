@@ -8,8 +8,8 @@
 set -e
 cd "$(dirname "$0")/../.."
 O=${O:-build}/fastpath
-make -s FORCE_SIM=1 O=$O/direct DISPATCH=direct all >&2
-make -s FORCE_SIM=1 O=$O/table DISPATCH=table all >&2
+make -s BACKENDS=sim O=$O/direct DISPATCH=direct all >&2
+make -s BACKENDS=sim O=$O/table DISPATCH=table all >&2
 # mpt_log is a sink: only errors reach it, and its sink call is the
 # user's log handler, which is allowed to be slow.
 exec /usr/bin/python3 scripts/fastpath.py --object $O/direct/libmpt.so \

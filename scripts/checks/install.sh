@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 O=${O:-build}/install
 root=$PWD/$O/root
 rm -rf "$root"
-make -s FORCE_SIM=1 O=$O/obj install PREFIX=/opt/mpt DESTDIR="$root" >&2
+make -s BACKENDS=sim O=$O/obj install PREFIX=/opt/mpt DESTDIR="$root" >&2
 n=0
 fail=0
 t() {
