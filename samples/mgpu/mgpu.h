@@ -87,4 +87,17 @@ bool mgpu_failsafe(struct mpt_vdev *vdev);
 int mgpu_snapshot(struct mpt_vdev *vdev, u32 **pixels, unsigned int *width,
 		  unsigned int *height);
 
+/**
+ * mgpu_display_ready() - tell whether the guest reported its display ready
+ * @vdev: an mgpu instance
+ *
+ * The guest driver sends MGPU_G2V_DISPLAY_READY through the info page once
+ * its plane is programmed; a VMM may take its first snapshot then.  Reset
+ * clears the state.
+ *
+ * Context: any.
+ * Return: true if the last report said the plane is enabled.
+ */
+bool mgpu_display_ready(struct mpt_vdev *vdev);
+
 #endif /* MGPU_H */

@@ -49,6 +49,65 @@
  * rectangle wider than its stride; or is privileged (LOAD_REGISTER_IMM).
  * A privileged command, and a guest write to a reserved field of the info
  * page, put the device in FAILSAFE: it ignores submissions until reset.
+ *
+ * Details the text above leaves open, as the device model implements them:
+ *
+ * Registers.  Offsets in [0, 0x1000) that name no register read as 0 and
+ * ignore writes; so does DOORBELL on reads.  Read-only registers ignore
+ * writes.  CTRL keeps only IRQ_ENABLE; a write with RESET set resets the
+ * device and the write's other bits are ignored (RESET reads as 0).  The
+ * reset puts the device in its power-on state: every register (CTRL,
+ * ring, plane, scratch, counters) at its initial value, every GGTT entry
+ * invalid, no PPGTT, FAILSAFE cleared; the PCI configuration space is not
+ * touched (a PCI function-level reset does the same and resets it too).
+ * STATUS.IDLE is always set: a submission has completed by the time the
+ * guest can read a register.  STATUS.ERROR is set with IRQ_STATUS.ERROR
+ * and cleared when the guest clears IRQ_STATUS.ERROR; ERROR keeps its
+ * value until the next refusal or reset.  CTX_PD ignores bits 11:0 (they
+ * read as 0).  PLANE_ENABLE keeps bit 0.  Writing RING_BASE or RING_SIZE
+ * starts a new, empty ring: RING_HEAD and RING_TAIL become 0.
+ *
+ * Page-table entries.  Bits 11:1 and 63:52 are ignored.  An entry whose
+ * page is not guest RAM maps nothing, as an invalid one.  A GGTT entry may
+ * be written as one 64-bit access or as two 32-bit halves (4- or 8-byte
+ * aligned accesses only); each write takes effect at once, so between the
+ * halves the entry is what the two halves say together.  The guest reads
+ * back what it wrote.
+ *
+ * Submissions.  [head, tail) wraps at RING_SIZE and a command may straddle
+ * the end of the ring; tail == head submits nothing (no interrupt).  A
+ * doorbell latches the tail it read in RING_TAIL.  MGPU_ERR_RING covers:
+ * RING_SIZE not a power of two in 4 KiB..64 KiB, RING_BASE not page
+ * aligned, any page of the ring not mapped by the GGTT, a tail not below
+ * RING_SIZE or not 4-byte aligned, and for DOORBELL a TAIL_ADDR not 4-byte
+ * aligned or not mapped.  After MGPU_ERR_RING RING_HEAD does not move
+ * (after any other refusal it becomes the tail).  MGPU_ERR_OPCODE also
+ * covers a command cut off by the end of the submission and BATCH_END in
+ * the ring.  MGPU_ERR_ADDRESS also covers a STORE_DWORD or BATCH_START
+ * address that is not 4-byte aligned and a batch running into unmapped
+ * memory; FILL and BLIT addresses need no alignment.  Every command counts
+ * against MGPU_MAX_CMDS, NOOP and batch markers included; FILL and BLIT
+ * count width * height against MGPU_MAX_PIXELS.  width * 4 <= stride is
+ * required of every rectangle, empty ones included.  The error reported is
+ * that of the first offending command in execution order; within one
+ * command the checks are made in the order RECT, BUDGET, ADDRESS.
+ * STAT_CMDS counts every command of accepted submissions, batches
+ * included; STAT_REJECTED counts refused submissions.
+ *
+ * Completion.  Each INTERRUPT, and each refusal, sets its IRQ_STATUS bit
+ * and sends one MSI (vector 0) if CTRL.IRQ_ENABLE is set.
+ *
+ * PPGTT.  Changes to the directory and tables, by the guest's CPU or by
+ * the device's own commands (a STORE_DWORD into a table page), take effect
+ * for the commands after them.  Memory a command reaches through an entry
+ * that became invalid after the scan reads as zeroes and drops writes.
+ *
+ * FAILSAFE.  The device ignores submissions, doorbells, GGTT writes and
+ * register writes other than CTRL.RESET and IRQ_STATUS acknowledgements;
+ * reads keep working (ERROR says MGPU_ERR_PRIVILEGED after an LRI).  A
+ * write to a reserved info-page field takes effect no later than the
+ * guest's next access to the device.  Leaving it takes CTRL.RESET or a
+ * PCI function-level reset.
  */
 #ifndef MGPU_HW_H
 #define MGPU_HW_H
