@@ -24,6 +24,18 @@
  * (KVM_CAP_NR_MEMSLOTS) would be exceeded, tracking another page fails with
  * -ENOSPC and nothing changes.
  *
+ * While a memslot is being replaced the pages it covers are in no memslot:
+ * data accesses to them exit as MMIO and mpt_kvm_handle_mmio() serves them
+ * from the VMM's mapping, but an instruction fetch or a page-table walk
+ * there fails with KVM_EXIT_INTERNAL_ERROR (emulation).  A VMM that lets
+ * vCPUs run while instances track pages retries such an exit when
+ * mpt_kvm_slots_changed() says memslots changed meanwhile.
+ *
+ * Host frames, for gfn_to_pfn and map_frames, are pages of the VMM's
+ * address space (pfn = hva >> 12), and a DMA address is the hva of the
+ * pinned (mlock()ed) guest memory: a userspace device model reaches guest
+ * memory by dereferencing it.
+ *
  * The "guest" argument of mpt_vdev_attach() for this backend is a
  * struct mpt_kvm_vm.
  */
@@ -65,11 +77,14 @@ MPT_API int mpt_kvm_register(const char *name, struct mpt_backend **out);
  * @slot_base: first memslot id the backend may use
  * @out: the VM object to attach instances to
  *
- * Creates a memslot per region and the doorbell thread.
+ * Creates a memslot per region and the backend thread (doorbells, MSI
+ * routes).  Adjacent regions may be mapped anywhere; a DMA mapping can
+ * span two of them only where their mappings are contiguous too.
  *
  * Context: process context.
  * Return: 0; -EINVAL for a bad layout; -ENOSYS if KVM lacks read-only
- * memslots, irqfd or ioeventfd; -errno from KVM.
+ * memslots, irqfd or ioeventfd; -ENOSPC if no memslot id is left at
+ * @slot_base; -errno from KVM.
  */
 MPT_API int mpt_kvm_vm_create(int vm_fd, const struct mpt_kvm_ram *ram,
 			      unsigned int nr, unsigned int slot_base,
@@ -119,6 +134,47 @@ MPT_API int mpt_kvm_handle_mmio(struct mpt_kvm_vm *vm, u64 gpa, void *data,
  */
 MPT_API int mpt_kvm_handle_pio(struct mpt_kvm_vm *vm, u16 port, void *data,
 			       unsigned int len, bool is_write);
+
+/**
+ * mpt_kvm_set_ioeventfd() - choose how doorbell traps are delivered
+ * @vm: the VM
+ * @on: true (the default): bind each MPT_TRAP_DOORBELL range of an area
+ *	claimed from now on to an ioeventfd, so guest writes of the
+ *	doorbell's size complete without an exit and reach the device model
+ *	on the backend thread; false: doorbells exit like any other access
+ *
+ * Areas already claimed keep their binding.
+ *
+ * Context: process context.
+ */
+MPT_API void mpt_kvm_set_ioeventfd(struct mpt_kvm_vm *vm, bool on);
+
+/**
+ * mpt_kvm_slot_generation() - the memslot generation
+ * @vm: the VM
+ *
+ * Grows by one when the backend starts changing memslots and by one when it
+ * is done, so it is odd while a change is in progress.  Read it before
+ * KVM_RUN and pass it to mpt_kvm_slots_changed() when the run fails.
+ *
+ * Context: any.
+ * Return: the generation.
+ */
+MPT_API u64 mpt_kvm_slot_generation(struct mpt_kvm_vm *vm);
+
+/**
+ * mpt_kvm_slots_changed() - tell whether a vCPU exit may be a memslot race
+ * @vm: the VM
+ * @since: mpt_kvm_slot_generation() read before the vCPU entered
+ *
+ * Waits for a memslot change in progress to finish.  When it returns true,
+ * a KVM_EXIT_INTERNAL_ERROR of that run may come from an instruction fetch
+ * in a memslot the backend was replacing: run the vCPU again.
+ *
+ * Context: process context, may sleep.
+ * Return: true if memslots changed since @since.
+ */
+MPT_API bool mpt_kvm_slots_changed(struct mpt_kvm_vm *vm, u64 since);
 
 /**
  * struct mpt_kvm_stats - what the backend did for one VM
