@@ -2,6 +2,7 @@
 #
 # mpt userspace build.
 #
+#   make run             the main job: the demo guest on KVM through mgpu
 #   make                 libmpt.a, libmpt.so, mpt.pc (following .config)
 #   make check           the whole test suite (TAP, run by prove)
 #   make conformance     the conformance suite over the sim backend, as a report
@@ -199,6 +200,19 @@ conformance:
 	$(MAKE) BACKENDS=sim tests
 	$(CONF_BIN) --report
 
+# ---- the main job --------------------------------------------------------
+
+# The demo guest draws through one mgpu instance on real KVM; the frame is
+# written to $(O)/demo.png and the statistics to $(O)/demo-stats.json.
+run: check-deps
+	@scripts/kvm-usable.sh || { echo "make run: needs a usable /dev/kvm" \
+		"(KVM enabled, read-write access): see README.md" >&2; exit 1; }
+	$(MAKE) -s mptrun guests
+	$(O)/mptrun --device mgpu --snapshot $(O)/demo.png \
+		--stats-file $(O)/demo-stats.json $(O)/guest/demo.elf
+	@echo "frame: $(O)/demo.png  statistics: $(O)/demo-stats.json"
+	@cat $(O)/demo-stats.json
+
 # ---- benchmarks ----------------------------------------------------------
 
 BENCH_BIN := $(O)/bench/dispatch
@@ -230,7 +244,7 @@ clean:
 
 FORCE:
 
-.PHONY: FORCE all install tests check check-deps conformance bench clean \
+.PHONY: FORCE all install tests check check-deps conformance bench clean run \
 	$(CHECK_BUILD) \
 	defconfig olddefconfig menuconfig
 
