@@ -33,8 +33,8 @@
  * The device validates the whole submission [head, tail) first (see
  * "scanner" below); if it is valid it executes it, sets RING_HEAD = tail and
  * raises MSI vector 0 when a command asked for it; if not, it executes
- * nothing, sets ERROR and IRQ_STATUS.ERROR, RING_HEAD = tail, and raises the
- * interrupt.  A RING_TAIL write is executed before the write completes; a
+ * nothing, sets ERROR and IRQ_STATUS.ERROR, RING_HEAD = tail (not for
+ * MGPU_ERR_RING, see below), and raises the interrupt.  A RING_TAIL write is executed before the write completes; a
  * DOORBELL that the hypervisor delivers without an exit is executed
  * asynchronously, so a driver waits for its STORE_DWORD seqno either way.
  *
