@@ -180,6 +180,7 @@ UNIT_NAMES := $(UNIT_SRCS:tests/%.c=%)
 CHECK_BUILD :=
 CHECK_TESTS :=
 CHECK_DEPS :=
+BENCH_EXTRA :=
 -include $(sort $(wildcard mk/*.mk))
 
 check: check-deps
@@ -236,8 +237,10 @@ $(BENCH_BIN): $(O)/bench/dispatch.o $(O)/bench/bench_target.o \
 		$(BENCH_LOOPS:%=$(O)/bench/loop_%.o)
 	$(CC) -o $@ $^
 
+# Components add their benchmarks (make targets) to BENCH_EXTRA.
 bench: $(BENCH_BIN)
 	$(BENCH_BIN)
+	$(if $(BENCH_EXTRA),$(MAKE) -s $(BENCH_EXTRA))
 
 clean:
 	rm -rf $(O)

@@ -110,5 +110,6 @@ bench-kvm: $(BENCH_KVM_BIN) $(BENCH_BW_BIN)
 kvm-tests: $(MPTRUN_BIN) $(KVM_CONF_BIN) $(KVM_UNIT_BINS) $(GUEST_ELFS)
 
 CHECK_BUILD += kvm-tests
+BENCH_EXTRA += bench-kvm
 CHECK_TESTS += $(sort $(wildcard tests/kvm/*.t)) $(KVM_UNIT_BINS)
 CHECK_DEPS += libpng-dev
