@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "bench_target.h"
+#include "bench_util.h"
 
 #define ROUNDS 41
 #define CALLS 5000000L
@@ -33,27 +34,6 @@ static const struct {
 };
 
 #define NR_VARIANTS (sizeof(variants) / sizeof(variants[0]))
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 int main(int argc, char **argv)
 {
@@ -75,10 +55,10 @@ int main(int argc, char **argv)
 	}
 	for (r = 0; r < ROUNDS; r++) {
 		for (v = 0; v < NR_VARIANTS; v++) {
-			double start = now_ns();
+			double start = bench_now_ns();
 
 			variants[v].loop(&inst, calls);
-			t[v] = (now_ns() - start) / calls;
+			t[v] = (bench_now_ns() - start) / calls;
 			if (t[v] < best[v])
 				best[v] = t[v];
 		}
@@ -86,7 +66,7 @@ int main(int argc, char **argv)
 			ratio[v][r] = t[v] / t[0];
 	}
 	for (v = 0; v < NR_VARIANTS; v++)
-		t[v] = median(ratio[v], ROUNDS);
+		t[v] = bench_median(ratio[v], ROUNDS);
 	printf("{\n  \"benchmark\": \"dispatch\",\n  \"calls_per_round\": %ld,\n"
 	       "  \"rounds\": %d,\n  \"ns_per_call\": {\n", calls, ROUNDS);
 	for (v = 0; v < NR_VARIANTS; v++)

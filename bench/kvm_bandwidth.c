@@ -26,6 +26,7 @@
 
 #include "mgpu.h"
 #include "mgpu_hw.h"
+#include "bench_util.h"
 #include "vmstub.h"
 
 #define MIB (1ULL << 20)
@@ -38,32 +39,11 @@
 #define RING_GPA (32 * MIB) /* GA RING_GA maps here */
 #define RING_GA (FB_BYTES + 4096 - FB_BYTES % 4096)
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
 /* Bytes per ns of @reps copies of @len bytes, one way or the other. */
 static double gpa_rate(struct mpt_vdev *v, u8 *buf, u64 len, int reps,
 		       bool write)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	int i;
 
 	for (i = 0; i < reps; i++) {
@@ -73,19 +53,19 @@ static double gpa_rate(struct mpt_vdev *v, u8 *buf, u64 len, int reps,
 		if (ret)
 			return -1;
 	}
-	return len * (double)reps / (now_ns() - t);
+	return len * (double)reps / (bench_now_ns() - t);
 }
 
 static double memcpy_rate(u8 *dst, const u8 *src, u64 len, int reps)
 {
-	double t = now_ns();
+	double t = bench_now_ns();
 	int i;
 
 	for (i = 0; i < reps; i++) {
 		memcpy(dst, src, len);
 		__asm__ volatile("" : : "r"(dst) : "memory");
 	}
-	return len * (double)reps / (now_ns() - t);
+	return len * (double)reps / (bench_now_ns() - t);
 }
 
 static void bench_gpa(struct mpt_vdev *v, u8 *guest_ram)
@@ -109,8 +89,8 @@ static void bench_gpa(struct mpt_vdev *v, u8 *guest_ram)
 		}
 		printf("  {\"bytes\": %llu, \"read_over_memcpy\": %.3f, "
 		       "\"write_over_memcpy\": %.3f}%s\n",
-		       (unsigned long long)len, median(rd, ROUNDS),
-		       median(wr, ROUNDS), len * 4 <= 16 * MIB ? "," : "");
+		       (unsigned long long)len, bench_median(rd, ROUNDS),
+		       bench_median(wr, ROUNDS), len * 4 <= 16 * MIB ? "," : "");
 	}
 	printf(" ],\n");
 }
@@ -158,9 +138,9 @@ static double fill_once(struct vmstub *s, struct mpt_vdev *v, u32 color)
 	}
 	vmstub_write(s, RING_GPA + head, cmd, sizeof(cmd));
 	tail = head + sizeof(cmd);
-	t = now_ns();
+	t = bench_now_ns();
 	reg(v, MGPU_REG_RING_TAIL, tail);
-	t = now_ns() - t;
+	t = bench_now_ns() - t;
 	return reg_read(v, MGPU_REG_RING_HEAD) == tail &&
 			       !(reg_read(v, MGPU_REG_STATUS) & MGPU_STATUS_ERROR) ?
 		       t :
@@ -178,10 +158,10 @@ static int bench_fill(struct vmstub *s, struct mpt_vdev *v, u8 *guest_fb)
 	for (r = 0; r < ROUNDS; r++) {
 		double t_fill = fill_once(s, v, 0x00102030 + r), t_set;
 
-		t_set = now_ns();
+		t_set = bench_now_ns();
 		memset(host_fb, r, sizeof(host_fb));
 		__asm__ volatile("" : : "r"(host_fb) : "memory");
-		t_set = now_ns() - t_set;
+		t_set = bench_now_ns() - t_set;
 		if (t_fill < 0)
 			return -1;
 		ratio[r] = t_set / t_fill;
@@ -192,7 +172,7 @@ static int bench_fill(struct vmstub *s, struct mpt_vdev *v, u8 *guest_fb)
 		return -1;
 	printf(" \"fill_1920x1080_ns\": %.0f, \"memset_ns\": %.0f, "
 	       "\"fill_over_memset\": %.3f, \"goal_fill\": 0.8}\n",
-	       fill_best, set_best, median(ratio, ROUNDS));
+	       fill_best, set_best, bench_median(ratio, ROUNDS));
 	return 0;
 }
 

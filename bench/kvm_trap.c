@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "vmstub.h"
 #include "backends/kvmgt/user/kvm_priv.h"
 
@@ -90,35 +91,14 @@ static int raw_answer(u64 gpa, void *data, unsigned int len, bool is_write)
 
 #define ROUNDS 9
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 /* Nanoseconds per iteration of a guest loop of @n accesses. */
 static double loop_ns(struct vmstub *s, enum vmstub_op op, u64 addr, u32 n)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 
 	if (vmstub_run(s, op, 0, n, 0, (u32)addr, (u32)addr))
 		return -1;
-	return (now_ns() - t0) / n;
+	return (bench_now_ns() - t0) / n;
 }
 
 static void bar_decode(struct mpt_vdev *v, u64 addr)
@@ -147,7 +127,7 @@ static double doorbell_ns(struct vmstub *s, struct mpt_vdev *v, bool eventfd)
 /* Track (or untrack) PAGES pages @stride apart; ns per page. */
 static double track_ns(struct mpt_vdev *v, u64 stride, bool add)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	u64 i;
 
 	for (i = 0; i < PAGES; i++) {
@@ -162,7 +142,7 @@ static double track_ns(struct mpt_vdev *v, u64 stride, bool add)
 			return -1;
 		}
 	}
-	return (now_ns() - t0) / PAGES;
+	return (bench_now_ns() - t0) / PAGES;
 }
 
 int main(void)
@@ -232,7 +212,7 @@ int main(void)
 	       PAGES);
 	printf(" \"mmio_load_raw_ns\": %.0f, \"mmio_load_mpt_ns\": %.0f, "
 	       "\"mmio_mpt_over_raw\": %.3f,\n",
-	       mmio_raw, mmio_mpt, median(ratio, ROUNDS));
+	       mmio_raw, mmio_mpt, bench_median(ratio, ROUNDS));
 	printf(" \"store_raw_exit_ns\": %.0f, \"store_tracked_ns\": %.0f, "
 	       "\"tracked_over_raw\": %.3f, \"tracked_writes\": %llu,\n",
 	       wr_raw, wr_tracked, wr_tracked / wr_raw,

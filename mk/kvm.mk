@@ -92,7 +92,7 @@ BENCH_KVM_BIN := $(O)/bench/kvm_trap
 
 $(BENCH_KVM_BIN): bench/kvm_trap.c $(VMSTUB_SRCS) tests/kvm/vmstub.h $(KVM_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -Itests/kvm -o $@ $< $(VMSTUB_SRCS) $(KVM_LIB) \
+	$(CC) $(TEST_CFLAGS) -Itests/kvm -Ibench -o $@ $< $(VMSTUB_SRCS) $(KVM_LIB) \
 		$(LDFLAGS) $(LDLIBS)
 
 BENCH_BW_BIN := $(O)/bench/kvm_bandwidth
@@ -100,7 +100,7 @@ BENCH_BW_BIN := $(O)/bench/kvm_bandwidth
 $(BENCH_BW_BIN): bench/kvm_bandwidth.c $(VMSTUB_SRCS) tests/kvm/vmstub.h \
 		$(KVM_LIB) $(KVM_MGPU_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -Itests/kvm -Isamples/mgpu -o $@ $< $(VMSTUB_SRCS) \
+	$(CC) $(TEST_CFLAGS) -Itests/kvm -Isamples/mgpu -Ibench -o $@ $< $(VMSTUB_SRCS) \
 		$(KVM_MGPU_LIB) $(KVM_LIB) $(LDFLAGS) $(LDLIBS)
 
 bench-kvm: $(BENCH_KVM_BIN) $(BENCH_BW_BIN)
