@@ -105,11 +105,22 @@ struct mpt_conf_layout {
  *	independently of the backend's read_gpa op.
  *	Result: 0, or -EFAULT if any byte is not guest RAM.
  * @guest_write: Optional.  A store by the guest's CPU: it goes through
- *	write-tracking, so a store to a page an instance tracks is delivered
- *	to that instance's mpt_page_track_write() before the call returns, and
- *	guest RAM holds the bytes afterwards.  NULL when the target cannot
- *	make the guest store; the cases about tracked stores are then skipped.
+ *	write-tracking, so before the call returns every byte stored to a
+ *	page an instance tracks has been delivered to that instance's
+ *	mpt_page_track_write() exactly once, in order, in pieces that never
+ *	cross a page (how many pieces: @track_piece_max); bytes stored to
+ *	untracked pages are not delivered.  Guest RAM holds the bytes
+ *	afterwards; whether it already does during a delivery is the
+ *	backend's business.  NULL when the target cannot make the guest
+ *	store; the cases about tracked stores are then skipped.
  *	Result: 0, or -EFAULT if any byte is not guest RAM.
+ * @track_piece_max: How @guest_write's stores reach the handlers.  0: each
+ *	page's part of a store is one delivery (a target that emulates the
+ *	whole store at once, as the sim does); the cases check exactly that.
+ *	N: the guest's CPU makes the store as accesses of at most N bytes and
+ *	the backend delivers each as it comes (KVM exits once per access
+ *	fragment, at most 8 bytes: a rep movsb is one delivery per byte); the
+ *	cases then accept any number of pieces of at most N bytes.
  * @guest_mmio: Optional.  An MMIO (@space MPT_SPACE_MMIO) or port I/O
  *	(MPT_SPACE_PIO) access of @len bytes (1 to 8) by the guest's CPU at
  *	@addr, routed by the backend through the areas instances claimed with
@@ -150,6 +161,7 @@ struct mpt_conf_target {
 			  size_t len);
 	int (*guest_write)(void *ctx, void *guest, u64 gpa, const void *data,
 			   size_t len);
+	unsigned int track_piece_max;
 	int (*guest_mmio)(void *ctx, void *guest, enum mpt_space space,
 			  u64 addr, void *data, unsigned int len,
 			  bool is_write);

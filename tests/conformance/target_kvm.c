@@ -5,29 +5,24 @@
  *
  *	conformance-kvm                TAP, for prove
  *	conformance-kvm --report       one line per case and a summary
- *	conformance-kvm --cpu-stores   also offer guest stores (see below)
  *
  * Each guest is a KVM VM with the suite's RAM layout and one vCPU
  * (tests/kvm/vmstub.c).  The guest's CPU really makes the accesses:
  *
  * - guest_read: the vCPU copies the range with rep movsb into a buffer of
  *   the harness's own memslot outside the layout;
+ * - guest_write: a store of 1, 2, 4 or 8 bytes is one mov (MMX movq for 8),
+ *   anything else a rep movsb from that buffer.  Stores to tracked pages
+ *   exit from their read-only memslot and the backend delivers them;
  * - guest_mmio: one mov of 1, 2 or 4 bytes (MMX movq for 8) or one in/out,
- *   and the exit goes through mpt_kvm_handle_mmio()/_pio() as in a VMM;
- * - guest_write (with --cpu-stores only): rep movsb into guest memory, so
- *   stores to tracked pages exit from their read-only memslot and are
- *   delivered by the backend.
+ *   and the exit goes through mpt_kvm_handle_mmio()/_pio() as in a VMM.
  *
- * Why guest_write is not offered by default: a CPU store is at most 8
- * bytes, and KVM exits once per access fragment (each byte of a rep movsb,
- * each page's part of a straddling store).  The backend delivers each exit
- * as it comes, as KVM's own page-track notifier does, so a 7-byte or a
- * whole-page store reaches the handlers as several writes.  The suite's
- * write-tracking cases expect one delivery per store (the sim's model), so
- * they would fail for a reason that is the suite's, not the backend's; the
- * target leaves guest_write NULL and the suite skips them.  tests/kvm/
- * t_kvm_backend checks tracked stores with real guest stores instead, and
- * --cpu-stores shows what the cases see.
+ * How tracked stores arrive: KVM exits once per access fragment, at most
+ * 8 bytes and never crossing a page (each byte of a rep movsb, each page's
+ * part of a straddling movq), and the backend delivers each exit as it
+ * comes, as KVM's own page-track notifier does.  So a 7-byte or a
+ * whole-page store reaches the handlers as several writes of their bytes
+ * in order; track_piece_max tells the suite to expect that.
  *
  * MSIs: msi_count/msi_get report what the backend handed to KVM (an irqfd
  * signalled or KVM_SIGNAL_MSI accepted), recorded by the backend's test
@@ -175,10 +170,23 @@ static int kvm_guest_read(void *ctx, void *guest, u64 gpa, void *buf,
 	return vmstub_read(&guest_of(ctx, guest)->s, gpa, buf, len);
 }
 
+/*
+ * One mov when the size is one an instruction stores at once, so that a
+ * store straddling two pages is one access KVM splits; rep movsb otherwise.
+ */
 static int kvm_guest_write(void *ctx, void *guest, u64 gpa, const void *data,
 			   size_t len)
 {
-	return vmstub_write(&guest_of(ctx, guest)->s, gpa, data, len);
+	struct vmstub *s = &guest_of(ctx, guest)->s;
+	u8 buf[8];
+
+	if (len != 1 && len != 2 && len != 4 && len != 8)
+		return vmstub_write(s, gpa, data, len);
+	if (!vmstub_is_ram(s, gpa, len))
+		return -EFAULT;
+	memcpy(buf, data, len);
+	return vmstub_access(s, MPT_SPACE_MMIO, gpa, buf, (unsigned int)len,
+			     true);
 }
 
 static int kvm_guest_mmio(void *ctx, void *guest, enum mpt_space space,
@@ -231,14 +239,15 @@ static unsigned int kvm_violations(void *ctx, void *guest)
 	return kvm_test_violations(guest);
 }
 
-static struct mpt_conf_target kvm_conf_target = {
+static const struct mpt_conf_target kvm_conf_target = {
 	.name = "kvm-user",
 	.setup = kvm_setup,
 	.teardown = kvm_teardown,
 	.guest_create = kvm_guest_create,
 	.guest_destroy = kvm_guest_destroy,
 	.guest_read = kvm_guest_read,
-	.guest_write = NULL, /* see the top of the file */
+	.guest_write = kvm_guest_write,
+	.track_piece_max = 8, /* one delivery per CPU access: see the top */
 	.guest_mmio = kvm_guest_mmio,
 	.msi_count = kvm_msi_count,
 	.msi_get = kvm_msi_get,
@@ -251,12 +260,10 @@ int main(int argc, char **argv)
 	const char *why;
 	int i, j;
 
-	for (i = j = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--cpu-stores"))
-			kvm_conf_target.guest_write = kvm_guest_write;
-		else
+	/* --cpu-stores once turned guest_write on; it is the default now. */
+	for (i = j = 1; i < argc; i++)
+		if (strcmp(argv[i], "--cpu-stores"))
 			argv[j++] = argv[i];
-	}
 	argc = j;
 	if (!vmstub_kvm_usable(&why)) {
 		printf("1..0 # SKIP %s\n", why);

@@ -122,6 +122,8 @@ static const struct mpt_conf_target sim_conf_target = {
 	.guest_destroy = sim_guest_destroy,
 	.guest_read = sim_guest_read,
 	.guest_write = sim_guest_write,
+	/* mpt_sim_guest_write() delivers each page's part at once. */
+	.track_piece_max = 0,
 	.guest_mmio = sim_guest_mmio,
 	.msi_count = sim_msi_count,
 	.msi_get = sim_msi_get,
