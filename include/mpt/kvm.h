@@ -24,12 +24,23 @@
  * (KVM_CAP_NR_MEMSLOTS) would be exceeded, tracking another page fails with
  * -ENOSPC and nothing changes.
  *
- * While a memslot is being replaced the pages it covers are in no memslot:
- * data accesses to them exit as MMIO and mpt_kvm_handle_mmio() serves them
- * from the VMM's mapping, but an instruction fetch or a page-table walk
- * there fails with KVM_EXIT_INTERNAL_ERROR (emulation).  A VMM that lets
- * vCPUs run while instances track pages retries such an exit when
- * mpt_kvm_slots_changed() says memslots changed meanwhile.
+ * KVM cannot shrink a memslot or make it read-only in place: the backend
+ * deletes the old slots and creates the new ones, and in between the pages
+ * they cover are in no memslot.  A vCPU inside KVM_RUN at that moment finds
+ * no memory there: an instruction fetch, a page-table walk, an interrupt
+ * (IDT, stack) or an emulated access then fails with a triple fault or
+ * KVM_EXIT_INTERNAL_ERROR (emulation).  So the backend changes RAM memslots
+ * only while no vCPU is inside KVM_RUN, as QEMU's accel-blocker does: the
+ * VMM gives it a way to keep its vCPUs out of KVM_RUN with
+ * mpt_kvm_set_vcpu_ops() (struct mpt_kvm_vcpu_ops).
+ *
+ * A VMM that gives no such ops gets a best effort only: data accesses that
+ * race with a change exit as MMIO and mpt_kvm_handle_mmio() serves them
+ * from the VMM's mapping, and the VMM may retry a KVM_EXIT_INTERNAL_ERROR
+ * when mpt_kvm_slots_changed() says memslots changed meanwhile; but a guest
+ * with more than one vCPU, or whose vCPU runs while another thread makes
+ * instances track pages, may still fault (triple fault, or a failed
+ * instruction fetch or page-table walk).
  *
  * Host frames, for gfn_to_pfn and map_frames, are pages of the VMM's
  * address space (pfn = hva >> 12), and a DMA address is the hva of the
@@ -91,11 +102,75 @@ MPT_API int mpt_kvm_vm_create(int vm_fd, const struct mpt_kvm_ram *ram,
 			      struct mpt_kvm_vm **out);
 
 /**
+ * struct mpt_kvm_vcpu_ops - how the backend keeps the VMM's vCPUs out of
+ *	KVM_RUN while it changes memslots
+ * @pause: return once no vCPU thread of the VM is inside KVM_RUN, and keep
+ *	every one from entering KVM_RUN until the matching @resume.  Must
+ *	not fail, and must not wait for exit handlers (see below).
+ * @resume: undo the last @pause: the vCPU threads may enter KVM_RUN again
+ *	(clearing kvm_run->immediate_exit first if @pause set it).
+ *
+ * "Paused" means "not inside KVM_RUN", nothing more.  A vCPU thread that is
+ * handling an exit in userspace counts as paused, and so does one not yet
+ * started or already ended: @pause must not wait for them.  The thread
+ * handling an exit may be the very one asking for the change (a device
+ * model that tracks a page from an MMIO handler, as mgpu does when the
+ * guest binds a page table), or it may be blocked on a device-model lock
+ * that thread holds; waiting for exit handlers to finish would deadlock.
+ * So @pause only kicks the threads that are inside KVM_RUN out of it and
+ * waits for those to return from the ioctl: set their
+ * kvm_run->immediate_exit (so that a thread on its way in returns at once
+ * too) and send them a signal whose handler does nothing and that is not
+ * blocked, so KVM_RUN returns -EINTR.  Each vCPU thread checks, under the
+ * VMM's lock, before every KVM_RUN whether the vCPUs are paused, and
+ * waits for @resume if so; it marks itself inside KVM_RUN under that
+ * lock, so that @pause sees it.  tools/mptrun/vcpu.c does exactly this.
+ *
+ * The backend calls @pause and @resume, in pairs, around every memslot
+ * change that can leave guest RAM unmapped: the split and merge of
+ * write-tracking, from mpt_page_track_add(), mpt_page_track_remove() or a
+ * detach.  It calls them from whatever thread asked for the change: a vCPU
+ * thread inside an exit handler, the backend's own thread (doorbells), or
+ * any thread of the VMM, possibly before the vCPUs exist.
+ *
+ * Context: process context; @pause may sleep.
+ * Locking: called with the backend's VM lock held, and with whatever locks
+ * the caller of the change holds (a device model's, for instance): they
+ * must not call the backend or device models, nor wait for anything a
+ * vCPU thread does outside KVM_RUN.  Pairs of one VM never overlap or
+ * nest.
+ */
+struct mpt_kvm_vcpu_ops {
+	void (*pause)(void *arg);
+	void (*resume)(void *arg);
+};
+
+/**
+ * mpt_kvm_set_vcpu_ops() - let the backend pause the VMM's vCPUs
+ * @vm: the VM
+ * @ops: the VMM's pause and resume (both set), or NULL for none; the
+ *	structure must stay valid until it is replaced or the VM destroyed
+ * @arg: passed to @ops's functions
+ *
+ * Every VMM that runs guest code while instances are attached should give
+ * these before its first KVM_RUN: without them, memslot changes can make a
+ * running vCPU fault (see the top of this header).  They apply from the
+ * next memslot change on: the call waits for a change in progress.
+ *
+ * Context: process context, may sleep; not from inside @ops.
+ * Return: 0, or -EINVAL when @ops lacks pause or resume (nothing changes).
+ */
+MPT_API int mpt_kvm_set_vcpu_ops(struct mpt_kvm_vm *vm,
+				 const struct mpt_kvm_vcpu_ops *ops,
+				 void *arg);
+
+/**
  * mpt_kvm_vm_destroy() - give the VM back to the VMM
  * @vm: a VM with no instance attached
  *
  * Removes the backend's memslots, routes, irqfds and ioeventfds and stops
- * its thread.
+ * its thread.  Guest RAM is in no memslot afterwards, and the backend does
+ * not call the vCPU ops for that: no vCPU may run guest code any more.
  *
  * Context: process context.
  */
@@ -169,7 +244,9 @@ MPT_API u64 mpt_kvm_slot_generation(struct mpt_kvm_vm *vm);
  *
  * Waits for a memslot change in progress to finish.  When it returns true,
  * a KVM_EXIT_INTERNAL_ERROR of that run may come from an instruction fetch
- * in a memslot the backend was replacing: run the vCPU again.
+ * in a memslot the backend was replacing: run the vCPU again.  Only a VMM
+ * without vCPU ops (mpt_kvm_set_vcpu_ops()) needs this; with them no vCPU
+ * runs during a change, and this is merely a cheap defence.
  *
  * Context: process context, may sleep.
  * Return: true if memslots changed since @since.
@@ -181,11 +258,13 @@ MPT_API bool mpt_kvm_slots_changed(struct mpt_kvm_vm *vm, u64 since);
  * @mmio_exits: MMIO exits routed to instances
  * @pio_exits: port I/O exits routed to instances
  * @tracked_writes: guest writes to tracked pages
- * @ram_exits: other exits that hit guest RAM (memslot races)
+ * @ram_exits: other exits that hit guest RAM (memslot races; none when the
+ *	VMM gave vCPU ops)
  * @doorbells: doorbell writes delivered through ioeventfd
  * @msi_irqfd: interrupts delivered through an irqfd
  * @msi_signal: interrupts delivered with KVM_SIGNAL_MSI
  * @memslot_updates: KVM_SET_USER_MEMORY_REGION calls for tracking
+ * @vcpu_pauses: times the backend paused the vCPUs (vCPU ops) for them
  */
 struct mpt_kvm_stats {
 	u64 mmio_exits;
@@ -196,6 +275,7 @@ struct mpt_kvm_stats {
 	u64 msi_irqfd;
 	u64 msi_signal;
 	u64 memslot_updates;
+	u64 vcpu_pauses;
 };
 
 /**

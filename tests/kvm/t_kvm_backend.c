@@ -3,9 +3,11 @@
  * The KVM backend on a real KVM VM, where it goes beyond the conformance
  * suite: how write-tracking splits and merges memslots and runs out of
  * them, tracked stores made by the guest's CPU (one delivery per access the
- * CPU makes), RAM exits during memslot changes, doorbells through
- * ioeventfd, MSI routes and their delivery into the guest's LAPIC, DMA
- * pinning with mlock, and pass-through frames.
+ * CPU makes), RAM exits during memslot changes (a VMM without vCPU ops),
+ * pausing the vCPU for memslot changes (with them: a vCPU running code
+ * from RAM while pages are tracked, a device tracking from its own exit
+ * handler), doorbells through ioeventfd, MSI routes and their delivery
+ * into the guest's LAPIC, DMA pinning with mlock, and pass-through frames.
  */
 #include <linux/kvm.h>
 #include <pthread.h>
@@ -25,6 +27,9 @@
 #define DOORBELL 0x100
 #define P 0x100ULL /* a gfn in the middle of region 0 */
 #define LOG 64
+/* Registers of the test device: a write tracks / untracks that gfn. */
+#define REG_TRACK 0x10
+#define REG_UNTRACK 0x14
 
 struct test_dev {
 	struct mpt_vdev vdev;
@@ -32,14 +37,33 @@ struct test_dev {
 	u32 doorbell_value;
 };
 
+static void track_fn(struct mpt_vdev *vdev, u64 gpa, const void *data,
+		     unsigned int len, void *opaque);
+
+/* Results of tracking asked for through REG_TRACK and REG_UNTRACK. */
+static int reg_track_ret, reg_untrack_ret;
+
+/*
+ * Registers: reads are 0x5a; writing a gfn to REG_TRACK (REG_UNTRACK)
+ * tracks (untracks) that page from the exit handler, as a device model
+ * binding a page table does (mgpu's CTX_PD).
+ */
 static int regs_trap(struct mpt_vdev *vdev, u64 offset, void *data,
 		     unsigned int len, bool is_write, void *opaque)
 {
-	(void)vdev;
-	(void)offset;
+	u32 gfn = 0;
+
 	(void)opaque;
-	if (!is_write)
+	if (!is_write) {
 		memset(data, 0x5a, len);
+		return 0;
+	}
+	memcpy(&gfn, data, len < 4 ? len : 4);
+	if (offset == REG_TRACK)
+		reg_track_ret = mpt_page_track_add(vdev, gfn, track_fn, NULL);
+	else if (offset == REG_UNTRACK)
+		reg_untrack_ret = mpt_page_track_remove(vdev, gfn, track_fn,
+							NULL);
 	return 0;
 }
 
@@ -112,6 +136,8 @@ static void track_fn(struct mpt_vdev *vdev, u64 gpa, const void *data,
 
 static struct vmstub s;
 static struct mpt_vdev *v;
+
+static void bar_decode(u64 addr);
 
 static bool wait_for(unsigned int *counter, unsigned int want)
 {
@@ -284,10 +310,11 @@ static void *race_vcpu(void *arg)
 }
 
 /*
- * The vCPU stores in a loop to a page while the memslot holding it is
- * split and merged again and again (tracking its neighbour): stores that
- * land while the page is in no memslot exit and are served from the
- * mapping, none is lost, the loop finishes.
+ * Without vCPU ops (the defence for VMMs that give none): the vCPU stores
+ * in a loop to a page while the memslot holding it is split and merged
+ * again and again (tracking its neighbour): stores that land while the
+ * page is in no memslot exit and are served from the mapping, none is
+ * lost, the loop finishes.
  */
 static void test_race(void)
 {
@@ -298,6 +325,8 @@ static void test_race(void)
 	u32 got = 0;
 	int ret = 0;
 
+	is_int(mpt_kvm_set_vcpu_ops(s.vm, NULL, NULL), 0,
+	       "take the vCPU ops away");
 	mpt_kvm_get_stats(s.vm, &st0);
 	if (pthread_create(&t, NULL, race_vcpu, &r)) {
 		ok(0, "start a vCPU thread");
@@ -317,7 +346,146 @@ static void test_race(void)
 	mpt_kvm_get_stats(s.vm, &st);
 	diag("stores that exited during memslot changes: %llu",
 	     (unsigned long long)(st.ram_exits - st0.ram_exits));
+	is_int(st.vcpu_pauses - st0.vcpu_pauses, 0, "and nothing was paused");
 	is_int(kvm_test_ram_slots(s.vm), 2, "the slots are merged at the end");
+	is_int(mpt_kvm_set_vcpu_ops(s.vm, &vmstub_vcpu_ops, &s), 0,
+	       "give the vCPU ops back");
+}
+
+/*
+ * Guest code the vCPU runs from RAM, in a memslot that tracking splits:
+ *	1: mov eax, [esi]; inc eax; mov [esi], eax	a counter in RAM
+ *	   mov ebx, [edi]				the page being tracked
+ *	   loop 1b
+ *	   mov dx, VMSTUB_DONE_PORT; out dx, al; jmp $
+ */
+static const u8 ram_loop[] = {
+	0x8b, 0x06, 0x40, 0x89, 0x06, 0x8b, 0x1f, 0xe2, 0xf7,
+	0x66, 0xba, VMSTUB_DONE_PORT & 0xff, VMSTUB_DONE_PORT >> 8,
+	0xee, 0xeb, 0xfe,
+};
+
+#define RL_CODE ((P + 0x20) * 4096) /* the code */
+#define RL_COUNTER ((P + 0x21) * 4096 + 0x80) /* the counter */
+#define RL_TRACKED (P + 0x30) /* the gfn tracked and untracked */
+#define RL_ITERS 20000 /* per run: bounded, the CPU may be emulated */
+
+static bool in_kvm_run(void)
+{
+	bool in;
+
+	pthread_mutex_lock(&s.run_lock);
+	in = s.in_run;
+	pthread_mutex_unlock(&s.run_lock);
+	return in;
+}
+
+struct ram_loop_vcpu {
+	bool stop; /* atomic */
+	unsigned int runs;
+	int ret;
+};
+
+static void *ram_loop_vcpu(void *arg)
+{
+	struct ram_loop_vcpu *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST) && !r->ret) {
+		r->ret = vmstub_run_at(&s, (u32)RL_CODE, 0, RL_ITERS, 0,
+				       (u32)RL_COUNTER,
+				       (u32)(RL_TRACKED * 4096));
+		if (!r->ret)
+			r->runs++;
+	}
+	return NULL;
+}
+
+/*
+ * With vCPU ops: the vCPU fetches its code from RAM and reads and writes
+ * RAM in a tight loop while another thread tracks and untracks a page of
+ * the same memslot again and again.  Every change is made with the vCPU
+ * out of KVM_RUN, so none of its accesses finds RAM in no memslot: no KVM
+ * emulation error or shutdown, no access exits as a RAM race, and the
+ * counter it increments is exact.  (Without the pause, an instruction
+ * fetch in the window fails with KVM_EXIT_INTERNAL_ERROR.)
+ */
+static void test_pause_race(void)
+{
+	void *h = mpt_vdev_backend_handle(v);
+	struct ram_loop_vcpu r = { 0 };
+	struct mpt_kvm_stats st0, st;
+	unsigned int flips = 0, kicks0 = s.kicks, i;
+	u32 zero = 0, got = 0;
+	pthread_t t;
+	int ret = 0;
+
+	mpt_kvm_write_gpa(h, RL_CODE, ram_loop, sizeof(ram_loop));
+	mpt_kvm_write_gpa(h, RL_COUNTER, &zero, 4);
+	mpt_kvm_get_stats(s.vm, &st0);
+	if (pthread_create(&t, NULL, ram_loop_vcpu, &r)) {
+		ok(0, "start a vCPU thread");
+		return;
+	}
+	while (flips < 2000 && !ret &&
+	       !__atomic_load_n(&r.ret, __ATOMIC_SEQ_CST)) {
+		/* Change the slot while the vCPU runs (or nearly so). */
+		for (i = 0; i < 2000 && !in_kvm_run(); i++)
+			usleep(5);
+		ret = mpt_page_track_add(v, RL_TRACKED, track_fn, NULL);
+		for (i = 0; i < 2000 && !ret && !in_kvm_run(); i++)
+			usleep(5);
+		if (!ret)
+			ret = mpt_page_track_remove(v, RL_TRACKED, track_fn,
+						    NULL);
+		flips++;
+	}
+	__atomic_store_n(&r.stop, true, __ATOMIC_SEQ_CST);
+	pthread_join(t, NULL);
+	mpt_kvm_get_stats(s.vm, &st);
+	is_int(ret, 0, "tracking flipped %u times while the vCPU ran from RAM",
+	       flips);
+	is_int(r.ret, 0, "no KVM error or shutdown in %u runs of %u iterations",
+	       r.runs, RL_ITERS);
+	ok(r.runs > 0, "the vCPU finished its loop at least once");
+	mpt_kvm_read_gpa(h, RL_COUNTER, &got, 4);
+	ok(!r.ret && got == r.runs * RL_ITERS,
+	   "its RAM counter is exact (%u)", got);
+	is_int(st.ram_exits - st0.ram_exits, 0,
+	       "no access raced with a memslot change");
+	is_int(st.vcpu_pauses - st0.vcpu_pauses, 2 * flips,
+	       "the vCPU was paused for each change");
+	ok(s.kicks > kicks0, "and kicked out of KVM_RUN for %u of them",
+	   s.kicks - kicks0);
+	is_int(kvm_test_ram_slots(s.vm), 2, "the slots are merged at the end");
+	is_int(s.paused, 0, "the vCPU is not left paused");
+}
+
+/*
+ * A device model tracks a page from its MMIO handler, on the vCPU thread
+ * (as mgpu does on a CTX_PD write): the pause must not wait for that
+ * thread, which is out of KVM_RUN, handling the exit.
+ */
+static void test_pause_from_exit(void)
+{
+	struct mpt_kvm_stats st0, st;
+	u32 gfn = (u32)(P + 0x40);
+	unsigned int pauses0 = s.pauses;
+
+	bar_decode(BAR_GPA);
+	mpt_kvm_get_stats(s.vm, &st0);
+	reg_track_ret = reg_untrack_ret = -1;
+	is_int(vmstub_access(&s, MPT_SPACE_MMIO, BAR_GPA + REG_TRACK, &gfn, 4,
+			     true), 0, "the guest asks the device to track a page");
+	is_int(reg_track_ret, 0, "its handler tracked it from the exit");
+	ok(mpt_page_track_is_tracked(v, gfn), "the page is tracked");
+	is_int(vmstub_access(&s, MPT_SPACE_MMIO, BAR_GPA + REG_UNTRACK, &gfn,
+			     4, true), 0, "and to untrack it");
+	is_int(reg_untrack_ret, 0, "untracked from the exit");
+	mpt_kvm_get_stats(s.vm, &st);
+	ok(st.vcpu_pauses - st0.vcpu_pauses == 2 && s.pauses - pauses0 == 2,
+	   "the vCPU was paused for both changes, while in its exit handler");
+	is_int(kvm_test_ram_slots(s.vm), 2, "the slots are merged again");
+	bar_decode(0);
 }
 
 static void bar_decode(u64 addr)
@@ -494,6 +662,8 @@ int main(void)
 
 	if (!vmstub_kvm_usable(&why))
 		tap_skip_all(why);
+	/* A vCPU that is never let back into KVM_RUN hangs: fail instead. */
+	alarm(300);
 	if (mpt_kvm_register(NULL, &be) || mpt_type_register(&test_type) ||
 	    vmstub_create(&s, gpa, size, 2) ||
 	    mpt_vdev_create("kvm-test", "kvm", &v) ||
@@ -506,6 +676,8 @@ int main(void)
 	test_tracked_stores();
 	test_ram_exits();
 	test_race();
+	test_pause_race();
+	test_pause_from_exit();
 	test_doorbells();
 	test_msi();
 	test_dma();

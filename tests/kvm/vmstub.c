@@ -5,11 +5,13 @@
  */
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vmstub.h"
@@ -46,6 +48,73 @@ static const u8 stub_code[VMSTUB_NR_OPS][16] = {
 	/* 1: mov [edi], eax; loop 1b */
 	[VMSTUB_LOOP_ST4] = { 0x89, 0x07, 0xe2, 0xfc, DONE },
 };
+
+/* ---- vCPU ops: keep the vCPU out of KVM_RUN while memslots change ---- */
+
+static void kick_handler(int sig)
+{
+	(void)sig;
+}
+
+static void vcpu_pause(void *arg)
+{
+	struct vmstub *s = arg;
+	struct timespec ts;
+
+	pthread_mutex_lock(&s->run_lock);
+	s->paused++;
+	s->pauses++;
+	if (s->in_run)
+		s->kicks++;
+	while (s->in_run) {
+		/* Seen on entry to KVM_RUN; the signal kicks it out. */
+		__atomic_store_n(&s->run->immediate_exit, 1, __ATOMIC_RELEASE);
+		pthread_kill(s->runner, SIGUSR1);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&s->run_cond, &s->run_lock, &ts);
+	}
+	pthread_mutex_unlock(&s->run_lock);
+}
+
+static void vcpu_resume(void *arg)
+{
+	struct vmstub *s = arg;
+
+	pthread_mutex_lock(&s->run_lock);
+	if (s->paused && !--s->paused)
+		pthread_cond_broadcast(&s->run_cond);
+	pthread_mutex_unlock(&s->run_lock);
+}
+
+const struct mpt_kvm_vcpu_ops vmstub_vcpu_ops = {
+	.pause = vcpu_pause,
+	.resume = vcpu_resume,
+};
+
+static void enter_run(struct vmstub *s)
+{
+	pthread_mutex_lock(&s->run_lock);
+	while (s->paused)
+		pthread_cond_wait(&s->run_cond, &s->run_lock);
+	__atomic_store_n(&s->run->immediate_exit, 0, __ATOMIC_RELEASE);
+	s->runner = pthread_self();
+	s->in_run = true;
+	pthread_mutex_unlock(&s->run_lock);
+}
+
+static void leave_run(struct vmstub *s)
+{
+	pthread_mutex_lock(&s->run_lock);
+	s->in_run = false;
+	if (s->paused)
+		pthread_cond_broadcast(&s->run_cond);
+	pthread_mutex_unlock(&s->run_lock);
+}
 
 bool vmstub_kvm_usable(const char **why)
 {
@@ -154,10 +223,20 @@ int vmstub_create(struct vmstub *s, const u64 *gpa, const u64 *size,
 	};
 	int ret, mmap_size;
 
+	struct sigaction sa;
+
 	memset(s, 0, sizeof(*s));
 	s->vm_fd = s->vcpu_fd = -1;
 	if (nr > VMSTUB_MAX_REGIONS)
 		return -EINVAL;
+	pthread_mutex_init(&s->run_lock, NULL);
+	pthread_cond_init(&s->run_cond, NULL);
+	s->sync_init = true;
+	/* The kick: no SA_RESTART, so that KVM_RUN returns EINTR. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = kick_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 	s->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (s->kvm_fd < 0)
 		return -errno;
@@ -182,6 +261,9 @@ int vmstub_create(struct vmstub *s, const u64 *gpa, const u64 *size,
 	if (ret)
 		goto err;
 	ret = mpt_kvm_vm_create(s->vm_fd, s->ram, nr, STUB_SLOT + 1, &s->vm);
+	if (ret)
+		goto err;
+	ret = mpt_kvm_set_vcpu_ops(s->vm, &vmstub_vcpu_ops, s);
 	if (ret)
 		goto err;
 	s->vcpu_fd = ioctl(s->vm_fd, KVM_CREATE_VCPU, 0);
@@ -223,6 +305,10 @@ void vmstub_destroy(struct vmstub *s)
 	unmap_ram(s);
 	if (s->stub)
 		munmap(s->stub, STUB_SIZE);
+	if (s->sync_init) {
+		pthread_cond_destroy(&s->run_cond);
+		pthread_mutex_destroy(&s->run_lock);
+	}
 	memset(s, 0, sizeof(*s));
 	s->vm_fd = s->vcpu_fd = s->kvm_fd = -1;
 }
@@ -272,13 +358,14 @@ static void mmio_exit(struct vmstub *s)
 		note(s, ret);
 }
 
-int vmstub_run(struct vmstub *s, enum vmstub_op op, u32 eax, u32 ecx, u32 edx,
-	       u32 esi, u32 edi)
+int vmstub_run_at(struct vmstub *s, u32 rip, u32 eax, u32 ecx, u32 edx,
+		  u32 esi, u32 edi)
 {
 	struct kvm_regs regs = {
-		.rip = VMSTUB_GPA + (u64)op * 16, .rflags = 0x2,
+		.rip = rip, .rflags = 0x2,
 		.rax = eax, .rcx = ecx, .rdx = edx, .rsi = esi, .rdi = edi,
 	};
+	int ret, err;
 
 	s->access_ret = 0;
 	s->accesses = 0;
@@ -286,10 +373,15 @@ int vmstub_run(struct vmstub *s, enum vmstub_op op, u32 eax, u32 ecx, u32 edx,
 	if (ioctl(s->vcpu_fd, KVM_SET_REGS, &regs) < 0)
 		return -errno;
 	for (;;) {
-		if (ioctl(s->vcpu_fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR)
+		enter_run(s);
+		ret = ioctl(s->vcpu_fd, KVM_RUN, 0);
+		err = errno;
+		leave_run(s);
+		if (ret < 0) {
+			/* EINTR: kicked for a pause (or another signal). */
+			if (err == EINTR)
 				continue;
-			return -errno;
+			return -err;
 		}
 		s->exits++;
 		switch (s->run->exit_reason) {
@@ -315,6 +407,13 @@ int vmstub_run(struct vmstub *s, enum vmstub_op op, u32 eax, u32 ecx, u32 edx,
 			return -EIO;
 		}
 	}
+}
+
+int vmstub_run(struct vmstub *s, enum vmstub_op op, u32 eax, u32 ecx, u32 edx,
+	       u32 esi, u32 edi)
+{
+	return vmstub_run_at(s, (u32)(VMSTUB_GPA + (u64)op * 16), eax, ecx,
+			     edx, esi, edi);
 }
 
 bool vmstub_is_ram(const struct vmstub *s, u64 gpa, u64 len)

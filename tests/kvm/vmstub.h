@@ -12,10 +12,20 @@
  * scratch buffer and guest memory, one mov of 1, 2 or 4 bytes, one MMX movq
  * of 8 bytes, or one in/out.  Every exit on the way goes through
  * mpt_kvm_handle_mmio() or mpt_kvm_handle_pio(), as in a VMM; the routine
- * ends with an out to VMSTUB_DONE_PORT.
+ * ends with an out to VMSTUB_DONE_PORT.  vmstub_run_at() runs code of the
+ * caller's instead, anywhere in guest memory.
+ *
+ * The harness gives the backend vCPU ops (mpt_kvm_set_vcpu_ops() with
+ * vmstub_vcpu_ops), as a VMM should: a memslot change asked for while
+ * another thread is inside vmstub_run() kicks that thread out of KVM_RUN
+ * (immediate_exit and SIGUSR1, whose handler vmstub_create() installs) and
+ * holds it until the change is done.  A test may take them away again to
+ * exercise the backend without them.
  */
 #ifndef MPT_TESTS_VMSTUB_H
 #define MPT_TESTS_VMSTUB_H
+
+#include <pthread.h>
 
 #include <mpt/mpt.h>
 #include <mpt/kvm.h>
@@ -63,6 +73,14 @@ enum vmstub_op {
  * @exits: exits of the last request
  * @raw_handler: if set, MMIO exits go here instead of the backend (for the
  *	benchmark's baseline); it returns 0 or -ENOENT
+ * @run_lock: guards the members below but @sync_init (vmstub_vcpu_ops)
+ * @sync_init: @run_lock and @run_cond are initialised
+ * @run_cond: the vCPU left KVM_RUN, or the backend resumed it
+ * @in_run: a thread is inside KVM_RUN (or about to enter it)
+ * @runner: that thread
+ * @paused: the backend paused the vCPU (no KVM_RUN until it resumes it)
+ * @pauses: times the backend paused the vCPU
+ * @kicks: of those, times the vCPU had to be kicked out of KVM_RUN
  */
 struct vmstub {
 	int kvm_fd;
@@ -80,7 +98,18 @@ struct vmstub {
 	unsigned int exits;
 	int (*raw_handler)(u64 gpa, void *data, unsigned int len,
 			   bool is_write);
+	pthread_mutex_t run_lock;
+	pthread_cond_t run_cond;
+	bool sync_init;
+	bool in_run;
+	pthread_t runner;
+	unsigned int paused;
+	unsigned int pauses;
+	unsigned int kicks;
 };
+
+/* What vmstub_create() gives the backend (arg: the struct vmstub). */
+extern const struct mpt_kvm_vcpu_ops vmstub_vcpu_ops;
 
 /* Whether /dev/kvm can make a VM here; @why says why not. */
 bool vmstub_kvm_usable(const char **why);
@@ -102,6 +131,14 @@ void vmstub_destroy(struct vmstub *s);
 /* Run one routine with the given registers; 0 or a negative errno. */
 int vmstub_run(struct vmstub *s, enum vmstub_op op, u32 eax, u32 ecx, u32 edx,
 	       u32 esi, u32 edi);
+
+/*
+ * Run guest code at @rip (32-bit, paging off) with the given registers
+ * until it writes to VMSTUB_DONE_PORT; 0, or -EIO on a KVM error, shutdown
+ * or any exit but port I/O and MMIO (reported on stderr).
+ */
+int vmstub_run_at(struct vmstub *s, u32 rip, u32 eax, u32 ecx, u32 edx,
+		  u32 esi, u32 edi);
 
 /* Whether [gpa, gpa + len) is all RAM of the layout. */
 bool vmstub_is_ram(const struct vmstub *s, u64 gpa, u64 len);

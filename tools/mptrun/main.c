@@ -229,6 +229,13 @@ static int setup_memory(struct machine *m)
 		return ret;
 	}
 	mpt_kvm_set_ioeventfd(m->vm, m->o.ioeventfd);
+	/* Memslot changes for write-tracking pause the vCPUs (vcpu.c). */
+	ret = mpt_kvm_set_vcpu_ops(m->vm, &mptrun_vcpu_ops, m);
+	if (ret) {
+		fprintf(stderr, "mptrun: the KVM backend refused the vCPU ops: %d\n",
+			ret);
+		return ret;
+	}
 	return 0;
 }
 
@@ -326,6 +333,8 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cond, NULL);
 	pthread_mutex_init(&m->out_lock, NULL);
+	pthread_mutex_init(&m->run_lock, NULL);
+	pthread_cond_init(&m->run_cond, NULL);
 	if (parse_options(&m->o, argc, argv))
 		return MPTRUN_STATUS_USAGE;
 #if !MPTRUN_MGPU

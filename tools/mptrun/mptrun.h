@@ -51,6 +51,9 @@ struct vcpu {
 	struct kvm_run *run;
 	pthread_t thread;
 	bool started;
+	/* Inside KVM_RUN (or about to enter), and its thread; m->run_lock. */
+	bool in_run;
+	pthread_t self;
 };
 
 /* Counters of what mptrun itself handled; atomics (mpt_stat_inc). */
@@ -85,6 +88,15 @@ struct machine {
 	size_t line_len;
 	u8 lcr;
 
+	/*
+	 * Pausing the vCPUs for the backend's memslot changes (vcpu.c): while
+	 * @paused, no vCPU thread enters KVM_RUN.  Also guards @stop's store
+	 * and each vcpu's in_run.
+	 */
+	pthread_mutex_t run_lock;
+	pthread_cond_t run_cond; /* a vCPU left KVM_RUN, or resume, or stop */
+	unsigned int paused;
+
 	u32 cf8; /* PCI configuration address; atomic */
 	u16 bridge_cmd;
 
@@ -101,6 +113,8 @@ int mptrun_load_elf(struct machine *m, const char *path, char *err,
 		    size_t errlen);
 
 /* vcpu.c */
+/* What the backend pauses the vCPUs with (arg: the machine). */
+extern const struct mpt_kvm_vcpu_ops mptrun_vcpu_ops;
 int mptrun_vcpus_create(struct machine *m);
 int mptrun_vcpus_start(struct machine *m);
 /* Stop the vCPU threads; false if one would not stop. */

@@ -95,7 +95,8 @@ static void backend_stats(FILE *f, struct machine *m)
 	json_u64(f, "doorbells", s.doorbells, false);
 	json_u64(f, "msi_irqfd", s.msi_irqfd, false);
 	json_u64(f, "msi_signal", s.msi_signal, false);
-	json_u64(f, "memslot_updates", s.memslot_updates, true);
+	json_u64(f, "memslot_updates", s.memslot_updates, false);
+	json_u64(f, "vcpu_pauses", s.vcpu_pauses, true);
 	fprintf(f, "}");
 }
 

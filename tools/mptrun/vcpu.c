@@ -6,8 +6,27 @@
  * Exits go to mpt first (areas instances claimed, tracked RAM), then to
  * mptrun's own devices (io.c), which treat everything else as unhandled.
  * A triple fault or shutdown ends the run with MPTRUN_STATUS_SHUTDOWN, a
- * KVM error with MPTRUN_STATUS_KVM; an instruction fetch that failed while
- * the backend was replacing memslots is retried.
+ * KVM error with MPTRUN_STATUS_KVM.
+ *
+ * Write-tracking a page makes the backend delete and re-create RAM
+ * memslots; a vCPU inside KVM_RUN meanwhile would find no memory.  The
+ * backend therefore pauses the vCPUs around such a change through
+ * mptrun_vcpu_ops, from whichever thread asked for it (often a vCPU thread
+ * in an MMIO exit, with a device model's lock held):
+ *
+ *   pause   under run_lock: paused++; every vCPU thread inside KVM_RUN
+ *           (in_run) gets kvm_run->immediate_exit and SIGUSR1, and pause
+ *           waits until those threads are out of the ioctl.  Threads that
+ *           are handling an exit are not waited for (one may be the
+ *           caller, or blocked on a lock the caller holds): they are out
+ *           of KVM_RUN already.
+ *   resume  under run_lock: paused--, wake the threads.
+ *
+ * A vCPU thread enters KVM_RUN only from enter_run(), which waits while
+ * paused and marks it in_run under run_lock; immediate_exit, set under the
+ * same lock, covers a kick that lands between there and the ioctl.  An
+ * instruction fetch that failed while memslots changed anyway (which the
+ * pause rules out) is still retried, a bounded number of times in a row.
  */
 #define _GNU_SOURCE /* pthread_timedjoin_np */
 #include <linux/kvm.h>
@@ -17,6 +36,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mptrun.h"
@@ -137,6 +157,100 @@ static bool stopping(struct machine *m)
 	return __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE);
 }
 
+/* An absolute CLOCK_REALTIME time @ms milliseconds from now. */
+static void deadline_ms(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_nsec += ms * 1000 * 1000;
+	while (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+/*
+ * pause: kick the vCPU threads out of KVM_RUN and keep them out.  Called by
+ * the backend with its VM lock held, from any thread; waits only for
+ * threads that are inside KVM_RUN, which return from it without taking any
+ * lock but run_lock.
+ */
+static void vcpus_pause(void *arg)
+{
+	struct machine *m = arg;
+	struct timespec ts;
+	unsigned int i;
+	bool busy;
+
+	pthread_mutex_lock(&m->run_lock);
+	m->paused++;
+	for (;;) {
+		busy = false;
+		for (i = 0; i < m->o.vcpus; i++) {
+			struct vcpu *v = &m->vcpu[i];
+
+			if (!v->in_run)
+				continue;
+			busy = true;
+			/* Seen by KVM_RUN on entry; the signal kicks it out. */
+			__atomic_store_n(&v->run->immediate_exit, 1,
+					 __ATOMIC_RELEASE);
+			pthread_kill(v->self, SIGUSR1);
+		}
+		if (!busy)
+			break;
+		/* Woken when a thread leaves KVM_RUN; kick again meanwhile. */
+		deadline_ms(&ts, 1);
+		pthread_cond_timedwait(&m->run_cond, &m->run_lock, &ts);
+	}
+	pthread_mutex_unlock(&m->run_lock);
+}
+
+static void vcpus_resume(void *arg)
+{
+	struct machine *m = arg;
+
+	pthread_mutex_lock(&m->run_lock);
+	if (m->paused && !--m->paused)
+		pthread_cond_broadcast(&m->run_cond);
+	pthread_mutex_unlock(&m->run_lock);
+}
+
+const struct mpt_kvm_vcpu_ops mptrun_vcpu_ops = {
+	.pause = vcpus_pause,
+	.resume = vcpus_resume,
+};
+
+/* Wait until @v may enter KVM_RUN and mark it in; false: the run is over. */
+static bool enter_run(struct vcpu *v)
+{
+	struct machine *m = v->m;
+	bool go;
+
+	pthread_mutex_lock(&m->run_lock);
+	while (m->paused && !stopping(m))
+		pthread_cond_wait(&m->run_cond, &m->run_lock);
+	go = !stopping(m);
+	if (go) {
+		/* Nobody kicks while not paused and not stopping. */
+		__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_RELEASE);
+		v->self = pthread_self();
+		v->in_run = true;
+	}
+	pthread_mutex_unlock(&m->run_lock);
+	return go;
+}
+
+static void leave_run(struct vcpu *v)
+{
+	struct machine *m = v->m;
+
+	pthread_mutex_lock(&m->run_lock);
+	v->in_run = false;
+	if (m->paused)
+		pthread_cond_broadcast(&m->run_cond);
+	pthread_mutex_unlock(&m->run_lock);
+}
+
 static void io_exit(struct vcpu *v)
 {
 	struct machine *m = v->m;
@@ -173,12 +287,18 @@ static unsigned long long internal_data(const struct kvm_run *run,
 	return i < run->internal.ndata ? run->internal.data[i] : 0;
 }
 
-/* Handle one exit; false ends this vCPU's loop. */
+/*
+ * Handle one exit; false ends this vCPU's loop.  *@retries counts the
+ * emulation failures retried in a row: any other exit shows the vCPU got
+ * further, and starts the count again.
+ */
 static bool handle_exit(struct vcpu *v, u64 gen, unsigned int *retries)
 {
 	struct machine *m = v->m;
 	struct kvm_run *run = v->run;
 
+	if (run->exit_reason != KVM_EXIT_INTERNAL_ERROR)
+		*retries = 0;
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		io_exit(v);
@@ -199,6 +319,7 @@ static bool handle_exit(struct vcpu *v, u64 gen, unsigned int *retries)
 			      v->id, run->system_event.type);
 		return false;
 	case KVM_EXIT_INTERNAL_ERROR:
+		/* A fetch in a memslot being replaced (without a pause). */
 		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
 		    *retries < 16 && mpt_kvm_slots_changed(m->vm, gen)) {
 			(*retries)++;
@@ -229,16 +350,21 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = arg;
 	struct machine *m = v->m;
 	unsigned int retries = 0;
+	int ret, err;
 	u64 gen;
 
-	while (!stopping(m)) {
+	while (enter_run(v)) {
 		gen = mpt_kvm_slot_generation(m->vm);
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+		ret = ioctl(v->fd, KVM_RUN, 0);
+		err = errno;
+		leave_run(v);
+		if (ret < 0) {
+			/* Kicked: a pause, the end of the run, or a signal. */
+			if (err == EINTR || err == EAGAIN)
 				continue;
 			mptrun_finish(m, MPTRUN_STATUS_KVM,
 				      "vCPU %u: KVM_RUN: %s", v->id,
-				      strerror(errno));
+				      strerror(err));
 			break;
 		}
 		if (!handle_exit(v, gen, &retries))
@@ -279,22 +405,27 @@ bool mptrun_vcpus_stop(struct machine *m)
 	bool all = true;
 	unsigned int i, tries;
 
+	/*
+	 * Under run_lock, as enter_run() reads them: a thread either sees
+	 * stop there, or is in_run and sees immediate_exit (which covers a
+	 * signal that lands before KVM_RUN).  Paused threads wake and leave.
+	 */
+	pthread_mutex_lock(&m->run_lock);
 	__atomic_store_n(&m->stop, true, __ATOMIC_RELEASE);
+	for (i = 0; i < m->o.vcpus; i++)
+		if (m->vcpu[i].started)
+			__atomic_store_n(&m->vcpu[i].run->immediate_exit, 1,
+					 __ATOMIC_RELEASE);
+	pthread_cond_broadcast(&m->run_cond);
+	pthread_mutex_unlock(&m->run_lock);
 	for (i = 0; i < m->o.vcpus; i++) {
 		struct vcpu *v = &m->vcpu[i];
 
 		if (!v->started)
 			continue;
-		/* immediate_exit covers a signal that lands before KVM_RUN. */
-		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_RELEASE);
 		for (tries = 0; tries < 200; tries++) {
 			pthread_kill(v->thread, SIGUSR1);
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 10 * 1000 * 1000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
+			deadline_ms(&ts, 10);
 			if (!pthread_timedjoin_np(v->thread, NULL, &ts))
 				break;
 		}

@@ -5,8 +5,10 @@
  * KVM_EXIT_MMIO has three causes the backend cares about: an access to an
  * area an instance claimed (a BAR), a write to a write-tracked page (a
  * read-only memslot), and any access to RAM whose memslot was being
- * replaced at that moment.  Areas are looked up first: they never overlap
- * RAM.  KVM_EXIT_IO only has the first.
+ * replaced at that moment.  The last happens only to a VMM that gave no
+ * vCPU ops (mpt_kvm_set_vcpu_ops()): serving those from the mapping is the
+ * defence kept for it.  Areas are looked up first: they never overlap RAM.
+ * KVM_EXIT_IO only has the first.
  */
 #include "kvm_priv.h"
 

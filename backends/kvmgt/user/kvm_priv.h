@@ -6,7 +6,8 @@
  * instance (what attach returns and every op receives), as in the sim.
  *
  * Locks, in the order they nest:
- *   vm->lock       handles, write-tracking, memslots, DMA pins, frames
+ *   vm->lock       handles, write-tracking, memslots, DMA pins, frames,
+ *                  vCPU ops (the VMM's pause/resume run under it)
  *   vm->trap_lock  claimed areas and doorbells (taken on every exit)
  *   vm->route_lock building the GSI routing table (backend thread)
  *   vm->msi_lock   the MSI route cache (spinlock: inject_msi must not sleep)
@@ -140,6 +141,9 @@ struct mpt_kvm_vm {
 	u64 slot_gen; /* odd while memslots change; atomic */
 
 	struct mpt_mutex lock; /* the members up to trap_lock */
+	/* The VMM's vCPU ops (mpt_kvm_set_vcpu_ops()), or NULL. */
+	const struct mpt_kvm_vcpu_ops *vcpu_ops;
+	void *vcpu_arg;
 	struct kvm_handle *handles[KVM_MAX_HANDLES];
 	struct kvm_seg *segs; /* treap root */
 	u32 prng;

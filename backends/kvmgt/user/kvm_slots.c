@@ -21,10 +21,14 @@
  *
  * KVM cannot shrink a slot or toggle KVM_MEM_READONLY on one: the old slots
  * are deleted (size 0) before the new ones are created.  In between, the
- * pages are in no memslot and guest accesses to them exit as MMIO; the
- * exit handler serves those from the VMM's mapping (kvm_track.c), and the
- * generation counter lets a VMM retry an instruction fetch that failed in
- * such a window (mpt_kvm_slots_changed()).
+ * pages are in no memslot, so the change is made while the VMM's vCPUs are
+ * paused (struct mpt_kvm_vcpu_ops: none inside KVM_RUN), as QEMU does with
+ * its accel-blocker.  A VMM that gave no vCPU ops gets a defence only:
+ * data accesses in the window exit as MMIO and the exit handler serves
+ * them from the VMM's mapping (kvm_exit.c, kvm_track.c), and the
+ * generation counter lets it retry an instruction fetch that failed there
+ * (mpt_kvm_slots_changed()); page-table walks and interrupt delivery in
+ * the window still fault.
  *
  * Segments live in a treap keyed by gfn (expected O(log n) per change), so
  * tracking many scattered pages stays cheap on the backend's side; KVM's
@@ -182,6 +186,25 @@ void kvm_slot_gen_bump(struct mpt_kvm_vm *vm)
 	__atomic_add_fetch(&vm->slot_gen, 1, __ATOMIC_SEQ_CST);
 }
 
+/*
+ * Keep the VMM's vCPUs out of KVM_RUN while guest RAM may be in no memslot.
+ * Lock held: pairs never overlap, and the ops cannot change meanwhile.
+ */
+static void vcpus_pause(struct mpt_kvm_vm *vm)
+{
+	mpt_assert_held(&vm->lock);
+	if (!vm->vcpu_ops)
+		return;
+	vm->vcpu_ops->pause(vm->vcpu_arg);
+	mpt_stat_inc(&vm->stats.vcpu_pauses);
+}
+
+static void vcpus_resume(struct mpt_kvm_vm *vm)
+{
+	if (vm->vcpu_ops)
+		vm->vcpu_ops->resume(vm->vcpu_arg);
+}
+
 static u8 *seg_hva(struct mpt_kvm_vm *vm, unsigned int region, u64 gfn)
 {
 	const struct kvm_region *r = &vm->regions[region];
@@ -266,8 +289,9 @@ struct piece {
 
 /*
  * Replace the segments @old by @pieces, all in region @region: delete the
- * old memslots, create the new ones, then update the treap.  On a KVM
- * error the old slots are put back and nothing changes.
+ * old memslots, create the new ones, then update the treap, with the vCPUs
+ * paused from the first deletion to the last creation.  On a KVM error the
+ * old slots are put back and nothing changes.
  */
 static int replace(struct mpt_kvm_vm *vm, struct kvm_seg **old,
 		   unsigned int nold, struct piece *p, unsigned int np,
@@ -285,6 +309,7 @@ static int replace(struct mpt_kvm_vm *vm, struct kvm_seg **old,
 	}
 	if (ret)
 		goto err_free;
+	vcpus_pause(vm);
 	kvm_slot_gen_bump(vm);
 	for (gone = 0; gone < nold; gone++) {
 		ret = kvm_slot_set(vm, old[gone]->slot, old[gone]->gfn, 0,
@@ -325,6 +350,7 @@ static int replace(struct mpt_kvm_vm *vm, struct kvm_seg **old,
 	for (i = 0; i < np; i++)
 		seg_insert(vm, p[i].seg);
 	kvm_slot_gen_bump(vm);
+	vcpus_resume(vm);
 	return 0;
 
 err_undo:
@@ -348,7 +374,8 @@ err_restore:
 				     old[gone]->ro);
 		/*
 		 * Without its slot the run is still served, from the exit
-		 * handler, but slowly and without instruction fetches.
+		 * handler, but slowly and without instruction fetches.  The
+		 * vCPUs cannot wait for that to change: they resume.
 		 */
 		if (r)
 			mpt_err("kvm: could not restore memslot %u at gfn %#llx: %d",
@@ -356,6 +383,7 @@ err_restore:
 				(unsigned long long)old[gone]->gfn, r);
 	}
 	kvm_slot_gen_bump(vm);
+	vcpus_resume(vm);
 err_free:
 	for (i = 0; i < np; i++)
 		mpt_free(p[i].seg);

@@ -233,6 +233,20 @@ void mpt_kvm_set_ioeventfd(struct mpt_kvm_vm *vm, bool on)
 }
 MPT_EXPORT(mpt_kvm_set_ioeventfd);
 
+int mpt_kvm_set_vcpu_ops(struct mpt_kvm_vm *vm,
+			 const struct mpt_kvm_vcpu_ops *ops, void *arg)
+{
+	if (ops && (!ops->pause || !ops->resume))
+		return -EINVAL;
+	/* Changes (and so pause/resume pairs) happen under the lock. */
+	mpt_mutex_lock(&vm->lock);
+	vm->vcpu_ops = ops;
+	vm->vcpu_arg = ops ? arg : NULL;
+	mpt_mutex_unlock(&vm->lock);
+	return 0;
+}
+MPT_EXPORT(mpt_kvm_set_vcpu_ops);
+
 u64 mpt_kvm_slot_generation(struct mpt_kvm_vm *vm)
 {
 	return __atomic_load_n(&vm->slot_gen, __ATOMIC_SEQ_CST);
@@ -258,6 +272,7 @@ void mpt_kvm_get_stats(struct mpt_kvm_vm *vm, struct mpt_kvm_stats *stats)
 	stats->msi_irqfd = mpt_stat_read(&vm->stats.msi_irqfd);
 	stats->msi_signal = mpt_stat_read(&vm->stats.msi_signal);
 	stats->memslot_updates = mpt_stat_read(&vm->stats.memslot_updates);
+	stats->vcpu_pauses = mpt_stat_read(&vm->stats.vcpu_pauses);
 }
 MPT_EXPORT(mpt_kvm_get_stats);
 
