@@ -94,7 +94,7 @@ MPT_API int mpt_kvm_register(const char *name, struct mpt_backend **out);
  *
  * Context: process context.
  * Return: 0; -EINVAL for a bad layout; -ENOSYS if KVM lacks read-only
- * memslots, irqfd or ioeventfd; -ENOSPC if no memslot id is left at
+ * memslots, irqfd, ioeventfd, GSI routing or KVM_SIGNAL_MSI; -ENOSPC if no memslot id is left at
  * @slot_base; -errno from KVM.
  */
 MPT_API int mpt_kvm_vm_create(int vm_fd, const struct mpt_kvm_ram *ram,

@@ -20,8 +20,9 @@
  * @page_track_faults: guest writes to tracked PPGTT pages
  * @shadow_updates: shadow GGTT and PPGTT entries changed
  * @submissions: ring submissions seen
- * @cmds_executed: commands executed
- * @cmds_rejected: submissions refused by the scanner
+ * @cmds_executed: commands of accepted submissions, batch markers and
+ *	NOOPs included (as the STAT_CMDS register counts them)
+ * @cmds_rejected: submissions refused, by the scanner or by the ring checks
  * @failsafe_entries: times the device entered failsafe
  * @doorbells: submissions through DOORBELL
  */

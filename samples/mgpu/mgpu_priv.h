@@ -24,8 +24,8 @@
  * lifecycle op takes it; helpers named *_locked or documented "lock held"
  * expect it.  It is taken before any core lock (DMA cache, page tracking,
  * the backend's), and the core calls into mgpu without its own locks held,
- * so the order is fixed.  Counters in @stats are relaxed atomics, readable
- * without the lock.
+ * so the order is fixed.  Counters in @stats are written under the lock
+ * and read without it (single-word reads; a snapshot may mix moments).
  */
 #ifndef MGPU_PRIV_H
 #define MGPU_PRIV_H

@@ -17,7 +17,7 @@
  *   start info          MPTRUN_START_INFO_GPA (memory map right after it)
  *   COM1                port 0x3f8: bytes written to THR go to stdout;
  *                       LSR (0x3fd) reads 0x60 (transmitter empty)
- *   exit port           port MPTRUN_EXIT_PORT: a write of N (8 or 32 bit)
+ *   exit port           port MPTRUN_EXIT_PORT: a write of N (any size)
  *                       ends the run, mptrun exits with status N & 0xff
  *   PCI                 configuration mechanism #1 (0xcf8 / 0xcfc-0xcff),
  *                       bus 0: device 0 a host bridge, devices 1.. the
