@@ -216,7 +216,7 @@ static void claim_bar(struct mpt_instance *inst, unsigned int i,
 	ret = mpt_bk_call(inst, claim_trap_area, area);
 	if (ret) {
 		mpt_stat_inc(&inst->stats.bar_claim_errors);
-		mpt_warn("%s/%u: BAR%u at %#llx not decoded: backend error %d",
+		mpt_warn("%s/%u: BAR%u at 0x%llx not decoded: backend error %d",
 			 inst->vdev.type->name, inst->vdev.id, i,
 			 (unsigned long long)base, ret);
 		return;

@@ -66,7 +66,7 @@ static int check_records(const u8 *r, u32 nr, size_t regs_size)
 
 		if ((rec.offset & 3) || rec.offset >= regs_size ||
 		    regs_size - rec.offset < 4) {
-			mpt_err("golden state: record %u at %#x outside the %zu-byte register file",
+			mpt_err("golden state: record %u at 0x%x outside the %zu-byte register file",
 				i, rec.offset, regs_size);
 			return -ERANGE;
 		}

@@ -104,7 +104,7 @@ int mpt_vdev_attach(struct mpt_vdev *vdev, void *guest)
 	mpt_mutex_lock(&inst->lock);
 	s = inst_state(inst);
 	if (s == MPT_VDEV_CREATED || s == MPT_VDEV_DETACHED) {
-		ret = mpt_bk(inst, attach)(inst->backend, guest, vdev, &handle);
+		ret = mpt_bk_attach(inst, guest, vdev, &handle);
 		if (!ret) {
 			inst->handle = handle;
 			mpt_atomic_set(&inst->state, MPT_VDEV_ATTACHED);
@@ -202,7 +202,7 @@ static int detach_locked(struct mpt_instance *inst)
 	mpt_tracks_release_all(inst);
 	mpt_dma_release_all(inst);
 	mpt_frames_release_all(inst);
-	mpt_bk(inst, detach)(inst->handle);
+	mpt_bk_call(inst, detach);
 	inst->handle = NULL;
 	return 0;
 }

@@ -100,7 +100,7 @@ static void drop_page(struct mpt_instance *inst, struct track_page *p)
 
 	/* Harmless for the core: later writes there find no handler. */
 	if (ret)
-		mpt_warn("%s/%u: backend could not stop tracking gfn %#llx: %d",
+		mpt_warn("%s/%u: backend could not stop tracking gfn 0x%llx: %d",
 			 inst->vdev.type->name, inst->vdev.id,
 			 (unsigned long long)p->node.key, ret);
 	mpt_htable_del(&inst->tracks.pages, &p->node);

@@ -85,7 +85,7 @@ int mpt_range_map_insert(struct mpt_range_map *map,
 	i = upper_bound(map, range->start);
 	other = collision(map, i, range);
 	if (other) {
-		mpt_err("range [%#llx, %#llx) overlaps [%#llx, %#llx)",
+		mpt_err("range [0x%llx, 0x%llx) overlaps [0x%llx, 0x%llx)",
 			(unsigned long long)range->start,
 			(unsigned long long)(range->start + range->len),
 			(unsigned long long)other->start,

@@ -42,7 +42,7 @@ int mpt_trap_register(struct mpt_vdev *vdev, unsigned int bar, u64 offset,
 		return -EINVAL;
 	size = bar_size(vdev, bar);
 	if (!len || offset >= size || len > size - offset) {
-		mpt_err("%s: trap [%#llx, +%#llx) outside BAR%u of %#llx bytes",
+		mpt_err("%s: trap [0x%llx, +0x%llx) outside BAR%u of 0x%llx bytes",
 			vdev->type->name, (unsigned long long)offset,
 			(unsigned long long)len, bar, (unsigned long long)size);
 		return -EINVAL;

@@ -171,6 +171,11 @@ int mpt_type_available(const char *name)
 }
 MPT_EXPORT(mpt_type_available);
 
+/*
+ * Take an instance slot on a type, with a reference on the module owning
+ * it, under the lock mpt_type_unregister() checks the slots under (see
+ * mpt_backend_get()).
+ */
 int mpt_type_get(const char *name, struct mpt_type_entry **out)
 {
 	struct mpt_type_entry *e;
@@ -182,11 +187,15 @@ int mpt_type_get(const char *name, struct mpt_type_entry **out)
 		ret = -ENOENT;
 	else if (e->nr_instances >= e->type->max_instances)
 		ret = -ENOSPC;
+	else if (!mpt_os_owner_get(e->type->owner))
+		ret = -ENODEV; /* its module is going: it will unregister */
 	else
 		e->nr_instances++;
 	mpt_mutex_unlock(&types_lock);
 	if (ret == -ENOENT)
 		mpt_err("no device type '%s'", name ? name : "(null)");
+	else if (ret == -ENODEV)
+		mpt_err("device type '%s' is being unloaded", name);
 	else if (ret)
 		mpt_err("device type '%s': all %u instances in use", name,
 			e->type->max_instances);
@@ -196,10 +205,14 @@ int mpt_type_get(const char *name, struct mpt_type_entry **out)
 
 void mpt_type_put(struct mpt_type_entry *e)
 {
+	void *owner = e->type->owner;
+
 	mpt_mutex_lock(&types_lock);
 	mpt_warn_on(!e->nr_instances);
 	e->nr_instances--;
 	mpt_mutex_unlock(&types_lock);
+	/* Last: the module may go as soon as this returns. */
+	mpt_os_owner_put(owner);
 }
 
 u32 mpt_type_next_instance_id(void)

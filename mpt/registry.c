@@ -10,7 +10,7 @@
 #include "mpt_core.h"
 
 /* struct mpt_backend_ops as ABI 1.0 defined it: the smallest we accept. */
-#define MPT_OPS_SIZE_V1_0 sizeof(struct mpt_backend_ops)
+#define MPT_OPS_SIZE_V1_0 __builtin_offsetof(struct mpt_backend_ops, owner)
 
 static MPT_DEFINE_MUTEX(backends_lock);
 static struct mpt_backend *backends;
@@ -180,6 +180,8 @@ int mpt_backend_register(const struct mpt_backend_ops *ops, const char *name,
 		ret = -EEXIST;
 		goto err_free;
 	}
+	/* Before anyone can create an instance on it. */
+	mpt_dispatch_backend_added(b, backends);
 	b->next = backends;
 	backends = b;
 	mpt_mutex_unlock(&backends_lock);
@@ -205,15 +207,24 @@ int mpt_backend_unregister(struct mpt_backend *backend)
 	}
 	for (p = &backends; *p && *p != backend; p = &(*p)->next)
 		;
-	if (*p)
+	if (*p) {
 		*p = backend->next;
+		/* No instance can reach its code once this returns. */
+		mpt_dispatch_backend_removed(backend, backends);
+	}
 	mpt_mutex_unlock(&backends_lock);
 	mpt_free(backend);
 	return 0;
 }
 MPT_EXPORT(mpt_backend_unregister);
 
-/* Take an instance slot on a backend: by name, or the only one. */
+/*
+ * Take an instance slot on a backend: by name, or the only one.  The slot
+ * comes with a reference on the backend's module, taken under the lock
+ * that mpt_backend_unregister() checks the slots under: either the module
+ * is pinned before it can start unloading, or it is already going and no
+ * slot is taken, so its exit never sees an instance.
+ */
 int mpt_backend_get(const char *name, struct mpt_backend **out)
 {
 	struct mpt_backend *b = NULL;
@@ -229,12 +240,18 @@ int mpt_backend_get(const char *name, struct mpt_backend **out)
 	} else {
 		b = backends;
 	}
+	if (b && !mpt_os_owner_get(b->ops.owner)) {
+		/* Its module is going: its exit will unregister it. */
+		mpt_err("backend '%s' is being unloaded", b->name);
+		ret = -ENODEV;
+		b = NULL;
+	}
 	if (b)
 		b->nr_instances++;
 	mpt_mutex_unlock(&backends_lock);
 	if (ret == -EINVAL)
 		mpt_err("no backend named and not exactly one registered");
-	else if (ret)
+	else if (ret == -ENOENT)
 		mpt_err("no backend named '%s'", name);
 	*out = b;
 	return ret;
@@ -242,10 +259,14 @@ int mpt_backend_get(const char *name, struct mpt_backend **out)
 
 void mpt_backend_put(struct mpt_backend *b)
 {
+	void *owner = b->ops.owner;
+
 	mpt_mutex_lock(&backends_lock);
 	mpt_warn_on(!b->nr_instances);
 	b->nr_instances--;
 	mpt_mutex_unlock(&backends_lock);
+	/* Last: the module may go as soon as this returns. */
+	mpt_os_owner_put(owner);
 }
 
 void *mpt_backend_priv(const struct mpt_backend *backend)

@@ -277,7 +277,9 @@ const struct mpt_backend_ops mpt_sim_ops = {
 	.release_trap_area = mpt_sim_release_trap_area,
 	.map_frames = mpt_sim_map_frames,
 	.unmap_frames = mpt_sim_unmap_frames,
+	.owner = MPT_THIS_MODULE,
 };
+MPT_EXPORT(mpt_sim_ops);
 
 int mpt_sim_register(const char *name, struct mpt_backend **out)
 {

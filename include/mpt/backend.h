@@ -20,11 +20,12 @@
 /*
  * The ABI of struct mpt_backend_ops.  The major number changes when an op
  * changes meaning or signature; a backend built for another major is
- * refused.  The minor number grows when an op is appended; the size field
- * then tells the core which ops the backend knows about.
+ * refused.  The minor number grows when a member is appended; the size
+ * field then tells the core which members the backend knows about.
+ * 1.1 appended @owner.
  */
 #define MPT_BACKEND_ABI_MAJOR 1
-#define MPT_BACKEND_ABI_MINOR 0
+#define MPT_BACKEND_ABI_MINOR 1
 #define MPT_BACKEND_ABI_VERSION \
 	((MPT_BACKEND_ABI_MAJOR << 16) | MPT_BACKEND_ABI_MINOR)
 
@@ -148,6 +149,17 @@ struct mpt_trap_area {
  *	range instead.  Calling context: process context, may sleep.
  * @unmap_frames: Optional, mandatory with @map_frames.  Undo it.
  *
+ * @owner: Optional (ABI 1.1).  The module holding the code and the table:
+ *	THIS_MODULE in a kernel module (MPT_THIS_MODULE in code built for both
+ *	hosts), NULL in userspace.  mpt_vdev_create() takes a reference on it
+ *	for each instance on the backend and the instance's release drops it,
+ *	so while instances exist the kernel refuses to unload the module
+ *	("Module ... is in use") before its exit function could run, instead
+ *	of mpt_backend_unregister() failing with -EBUSY in a module exit that
+ *	cannot fail.  If the module is already going away, creation fails with
+ *	-ENODEV.  A 1.0 table has no @owner (it is taken as NULL): its module
+ *	must then keep itself loaded while it has instances.
+ *
  * Optional ops a backend does not implement are left NULL; the core then
  * behaves as each member says.  A table missing a mandatory op, or one op of
  * a pair, is refused by mpt_backend_register().
@@ -179,6 +191,9 @@ struct mpt_backend_ops {
 
 	int (*map_frames)(void *handle, u64 gfn, u64 pfn, u64 nr);
 	void (*unmap_frames)(void *handle, u64 gfn, u64 nr);
+
+	/* ABI 1.1 */
+	void *owner;
 };
 
 /**
@@ -206,7 +221,13 @@ MPT_API int __must_check mpt_backend_register(const struct mpt_backend_ops *ops,
  * @backend: a registered backend
  *
  * Refused while instances are bound to the backend: they must be destroyed
- * first, because their guests hold state only the backend can release.
+ * first, because their guests hold state only the backend can release.  In
+ * the kernel each instance holds a reference on the backend's module (the
+ * owner member of its ops), so the kernel refuses to unload the module
+ * first and the module exit that calls this finds no instance.  When it
+ * returns 0 the core no longer calls or points at any of the backend's
+ * code (the kernel's static calls are back at their defaults, or at the
+ * one backend still registered), so the module may go.
  *
  * Context: process context, may sleep; takes the registry lock.
  * Return: 0, or -EBUSY if instances still use @backend.

@@ -108,6 +108,14 @@ struct mpt_vdev_ops {
  *	mpt_vdev first; use MPT_VDEV_TYPE_SIZE()
  * @pci: the PCI function the instances present
  * @ops: callbacks
+ * @owner: the module holding @ops and the type: THIS_MODULE in a kernel
+ *	module, NULL in userspace (or for a type whose code cannot go away).
+ *	Each instance holds a reference on it from mpt_vdev_create() until its
+ *	release op has run, so the kernel refuses to unload the module while
+ *	instances of the type exist, rather than running a module exit whose
+ *	mpt_type_unregister() would fail with -EBUSY.  Consequently a module
+ *	that creates instances of its own type must destroy them before it
+ *	can be unloaded (from a remove request, not from its module exit).
  */
 struct mpt_vdev_type {
 	const char *name;
@@ -116,6 +124,7 @@ struct mpt_vdev_type {
 	size_t instance_size;
 	const struct mpt_pci_desc *pci;
 	const struct mpt_vdev_ops *ops;
+	void *owner;
 };
 
 /*
@@ -147,6 +156,10 @@ MPT_API int __must_check mpt_type_register(const struct mpt_vdev_type *type);
  * mpt_type_unregister() - withdraw a device type
  * @type: a registered type
  *
+ * In the kernel each instance holds a reference on the module owning the
+ * type (its owner member), so the kernel refuses to unload the module
+ * while instances exist and the module exit that calls this finds none.
+ *
  * Context: process context, may sleep.
  * Return: 0, -EBUSY while instances of @type exist, -ENOENT if unknown.
  */
@@ -169,12 +182,16 @@ MPT_API int mpt_type_available(const char *name);
  * @out: set to the new instance, holding one reference
  *
  * Allocates the device model's state, builds the configuration space and
- * runs the type's init op.
+ * runs the type's init op.  Until the instance is released it holds a
+ * reference on the modules owning its type and its backend (the @owner of
+ * struct mpt_vdev_type and of struct mpt_backend_ops), so neither can be
+ * unloaded under it.
  *
  * Context: process context, may sleep.
  * Return: 0; -ENOENT for an unknown type or backend; -EINVAL when
  * @backend_name is NULL and not exactly one backend is registered; -ENOSPC
- * when the type has no instances left; -ENOMEM; or the init op's error.
+ * when the type has no instances left; -ENODEV when the module owning the
+ * type or the backend is being unloaded; -ENOMEM; or the init op's error.
  */
 MPT_API int __must_check mpt_vdev_create(const char *type_name,
 					 const char *backend_name,

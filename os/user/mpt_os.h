@@ -32,6 +32,12 @@
 /* The core exports a symbol with this after its definition. */
 #define MPT_EXPORT(sym)
 
+/*
+ * The module that owns code the core calls: none in userspace, where code
+ * cannot be unloaded under the core (the kernel port says THIS_MODULE).
+ */
+#define MPT_THIS_MODULE NULL
+
 /* Memory. */
 static inline void *mpt_zalloc(size_t size)
 {
@@ -47,6 +53,21 @@ static inline void *mpt_zalloc_array(size_t n, size_t size)
 static inline void mpt_free(void *p)
 {
 	free(p);
+}
+
+/*
+ * References on the module owning a backend or device type, held by each
+ * instance: nothing to hold in userspace.
+ */
+static inline bool mpt_os_owner_get(void *owner)
+{
+	(void)owner;
+	return true;
+}
+
+static inline void mpt_os_owner_put(void *owner)
+{
+	(void)owner;
 }
 
 /* Sleeping lock that knows its owner. */
@@ -127,6 +148,11 @@ static inline int mpt_atomic_cmpxchg(mpt_atomic_t *a, int old, int new)
 static inline void mpt_stat_inc(u64 *counter)
 {
 	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+static inline void mpt_stat_add(u64 *counter, u64 n)
+{
+	__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
 }
 
 static inline u64 mpt_stat_read(const u64 *counter)

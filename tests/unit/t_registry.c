@@ -3,6 +3,7 @@
  * Registration of backends and device types: validation with clear
  * messages, any order, instance accounting.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "backends/sim/sim_priv.h"
@@ -49,9 +50,12 @@ static void test_ops_validation(void)
 	o.abi_version = 2 << 16;
 	expect_register(&o, -EINVAL, "ABI 2.0", "another ABI major refused");
 	o = sim_copy();
+	o.size = offsetof(struct mpt_backend_ops, owner);
+	o.abi_version = 1 << 16;
+	expect_register(&o, 0, NULL, "a 1.0 table (no owner) registers");
 	o.size -= 8;
-	expect_register(&o, -EINVAL, "bytes", "a smaller table refused");
-	o.size += 16;
+	expect_register(&o, -EINVAL, "bytes", "a table smaller than 1.0 refused");
+	o.size = sizeof(o) + 8;
 	expect_register(&o, -EINVAL, "bytes", "a larger table refused");
 	o = sim_copy();
 	o.inject_msi = NULL;

@@ -41,7 +41,7 @@ static void test_registration(void)
 	fx_log_capture();
 	is_int(mpt_trap_register(fx.vdev, 0, 0xff0, 0x20, nop_handler, NULL,
 				 0), -EEXIST, "overlap with regs refused");
-	ok(fx_log_has("overlaps [0, 0x1000)"), "log names both ranges");
+	ok(fx_log_has("overlaps [0x0, 0x1000)"), "log names both ranges");
 	is_int(mpt_trap_register(fx.vdev, 0, 0xfff0, 0x20, nop_handler, NULL,
 				 0), -EINVAL, "range past the BAR end");
 	ok(fx_log_has("outside BAR0"), "log says outside the BAR");

@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+#
+# The kernel tier (scripts/kernel-tier/, Documentation/kernel-tier.rst):
+# mpt's modules (make modules) in Debian's kernel booted under QEMU (TCG),
+# and DKMS.
+#
+#   make check-kernel   the tier's tests under prove:
+#                       tests/kernel/kernel-tier.t  one boot: load orders,
+#                           unloading under live instances, 100 load/unload
+#                           cycles, mpt_test.ko's KTAP, a clean kernel log
+#                       tests/kernel/tier-selftest.t  the tier's verdict
+#                           fails broken runs, and a boot with a WARNING
+#                       tests/kernel/dkms.t  dkms add/build/install/remove
+#                           in a private DKMS tree
+#                       PROVE_FLAGS=-v shows every result.  Logs:
+#                       $(O)/kernel-tier/{console,ktap,build}.log
+#
+# make check runs the same three.  They install what they need
+# (scripts/deps.sh); CHECK_DEPS installs it up front as well.
+
+KTIER_TESTS := tests/kernel/kernel-tier.t tests/kernel/tier-selftest.t \
+	tests/kernel/dkms.t
+PROVE_FLAGS ?=
+
+check-kernel: check-deps
+	prove --exec '' --timer $(PROVE_FLAGS) $(KTIER_TESTS)
+
+CHECK_TESTS += $(KTIER_TESTS)
+CHECK_DEPS += linux-image-amd64 linux-headers-amd64 qemu-system-x86 \
+	busybox-static cpio kmod dkms
+
+.PHONY: check-kernel
