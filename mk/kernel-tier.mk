@@ -7,7 +7,8 @@
 #   make check-kernel   the tier's tests under prove:
 #                       tests/kernel/kernel-tier.t  one boot: load orders,
 #                           unloading under live instances, 100 load/unload
-#                           cycles, mpt_test.ko's KTAP, a clean kernel log
+#                           cycles, mpt_test.ko's and mgpu_test.ko's
+#                           KTAP, a clean kernel log
 #                       tests/kernel/tier-selftest.t  the tier's verdict
 #                           fails broken runs, and a boot with a WARNING
 #                       tests/kernel/dkms.t  dkms add/build/install/remove

@@ -55,3 +55,11 @@ CHECK_TESTS += $(MGPU_TEST_BINS) $(MGPU_TEST_SRCS:%.c=$(O)/asan/%)
 .PHONY: mgpu-tests
 
 -include $(MGPU_OBJS:.o=.d) $(MGPU_TEST_BINS:=.d)
+
+# mgpu.ko (samples/mgpu/mgpu.kbuild) compiles the same generated blob:
+# make modules copies it next to the links of its kbuild directory.
+modules: $(KMOD_SRC)/samples/mgpu/mgpu_golden_blob.c
+
+$(KMOD_SRC)/samples/mgpu/mgpu_golden_blob.c: $(MGPU_GOLDEN_C)
+	@mkdir -p $(dir $@)
+	cp $< $@

@@ -91,6 +91,7 @@ int mgpu_snapshot(struct mpt_vdev *vdev, u32 **pixels, unsigned int *width,
 	*height = pl.height;
 	return 0;
 }
+MPT_EXPORT(mgpu_snapshot);
 
 /**
  * mgpu_display_notify() - a guest-to-host message from the info page

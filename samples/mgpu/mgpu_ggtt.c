@@ -163,3 +163,4 @@ bool mgpu_debug_ggtt_shadow(struct mpt_vdev *vdev, u32 index, u64 *gfn,
 	mpt_mutex_unlock(&mg->lock);
 	return mapped;
 }
+MPT_EXPORT(mgpu_debug_ggtt_shadow);

@@ -29,6 +29,9 @@ void mgpu_golden_override(const void *blob, size_t len)
 	golden_blob = blob ? blob : mgpu_golden_blob;
 	golden_len = len;
 }
+/* For tests only (mgpu_test.ko), with the generated blob's length. */
+MPT_EXPORT(mgpu_golden_override);
+MPT_EXPORT(mgpu_golden_blob_len);
 
 /* Beyond what the core checks: the blob describes this device. */
 static int golden_check(const u32 *regs)
@@ -37,7 +40,7 @@ static int golden_check(const u32 *regs)
 
 	if (id == MGPU_ID && version == MGPU_VERSION)
 		return 0;
-	mpt_err("mgpu: golden state is for ID %#x version %#x, not %#x %#x",
+	mpt_err("mgpu: golden state is for ID 0x%x version 0x%x, not 0x%x 0x%x",
 		id, version, MGPU_ID, MGPU_VERSION);
 	return -EINVAL;
 }

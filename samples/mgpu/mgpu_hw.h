@@ -112,7 +112,11 @@
 #ifndef MGPU_HW_H
 #define MGPU_HW_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
 #include <stdint.h>
+#endif
 
 #define MGPU_VENDOR_ID 0x4d50 /* "MP" */
 #define MGPU_DEVICE_ID 0x4750 /* "GP" */

@@ -155,6 +155,7 @@ static const struct mpt_vdev_type mgpu_type = {
 	.instance_size = MPT_VDEV_TYPE_SIZE(struct mgpu, vdev),
 	.pci = &mgpu_pci,
 	.ops = &mgpu_ops,
+	.owner = MPT_THIS_MODULE,
 };
 
 /**
@@ -172,11 +173,13 @@ int mgpu_register(void)
 {
 	return mpt_type_register(&mgpu_type);
 }
+MPT_EXPORT(mgpu_register);
 
 int mgpu_unregister(void)
 {
 	return mpt_type_unregister(&mgpu_type);
 }
+MPT_EXPORT(mgpu_unregister);
 
 void mgpu_get_stats(struct mpt_vdev *vdev, struct mgpu_stats *stats)
 {
@@ -195,6 +198,7 @@ void mgpu_get_stats(struct mpt_vdev *vdev, struct mgpu_stats *stats)
 	stats->failsafe_entries = mpt_stat_read(&s->failsafe_entries);
 	stats->doorbells = mpt_stat_read(&s->doorbells);
 }
+MPT_EXPORT(mgpu_get_stats);
 
 bool mgpu_failsafe(struct mpt_vdev *vdev)
 {
@@ -205,6 +209,7 @@ bool mgpu_failsafe(struct mpt_vdev *vdev)
 	mg = to_mgpu(vdev);
 	return MPT_READ_ONCE(mg->failsafe) || mgpu_failsafe_pending(mg);
 }
+MPT_EXPORT(mgpu_failsafe);
 
 bool mgpu_display_ready(struct mpt_vdev *vdev)
 {
@@ -212,3 +217,4 @@ bool mgpu_display_ready(struct mpt_vdev *vdev)
 		return false;
 	return MPT_READ_ONCE(to_mgpu(vdev)->display_ready);
 }
+MPT_EXPORT(mgpu_display_ready);

@@ -55,7 +55,7 @@ static int track(struct mgpu *mg, u64 gfn)
 	int ret = mpt_page_track_add(&mg->vdev, gfn, ppgtt_track_write, mg);
 
 	if (ret) {
-		mpt_warn("mgpu%u: cannot track PPGTT page %#llx: %d",
+		mpt_warn("mgpu%u: cannot track PPGTT page 0x%llx: %d",
 			 mg->vdev.id, (unsigned long long)gfn, ret);
 		mgpu_failsafe_enter(mg, MGPU_FAILSAFE_RESOURCE);
 	}
@@ -96,7 +96,7 @@ static struct mgpu_spt *spt_create(struct mgpu *mg, u64 gfn)
 		spt->shadow[i].gfn = MGPU_GFN_SCRATCH;
 	if (mpt_gpa_read(&mg->vdev, MPT_GFN_TO_GPA(gfn), spt->gentry,
 			 MPT_PAGE_SIZE))
-		mpt_warn("mgpu%u: cannot read page table %#llx: unmapped",
+		mpt_warn("mgpu%u: cannot read page table 0x%llx: unmapped",
 			 mg->vdev.id, (unsigned long long)gfn);
 	else
 		spt_shadow_all(mg, spt);
@@ -307,7 +307,7 @@ void mgpu_ppgtt_bind(struct mgpu *mg)
 	p->pd_gfn = gfn;
 	p->bound = true;
 	if (mpt_gpa_read(&mg->vdev, pd, p->pde, MPT_PAGE_SIZE)) {
-		mpt_warn("mgpu%u: cannot read page directory %#llx",
+		mpt_warn("mgpu%u: cannot read page directory 0x%llx",
 			 mg->vdev.id, (unsigned long long)pd);
 		memset(p->pde, 0, sizeof(p->pde));
 	}
@@ -378,3 +378,4 @@ bool mgpu_debug_ppgtt_shadow(struct mpt_vdev *vdev, u64 ga, u64 *gfn,
 	mpt_mutex_unlock(&mg->lock);
 	return mapped;
 }
+MPT_EXPORT(mgpu_debug_ppgtt_shadow);

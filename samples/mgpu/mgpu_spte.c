@@ -62,7 +62,7 @@ void mgpu_spte_set(struct mgpu *mg, struct mgpu_spte *e, u64 entry)
 	if (gfn != MGPU_GFN_SCRATCH) {
 		ret = mpt_dma_map(&mg->vdev, gfn, MPT_DMA_SIZE_4K, &dma);
 		if (ret) {
-			mpt_warn("mgpu%u: cannot pin gfn %#llx (%d): scratch",
+			mpt_warn("mgpu%u: cannot pin gfn 0x%llx (%d): scratch",
 				 mg->vdev.id, (unsigned long long)gfn, ret);
 			gfn = MGPU_GFN_SCRATCH;
 			dma = 0;

@@ -23,7 +23,7 @@ cd "$(dirname "$0")/../.." || exit 1
 here=scripts/kernel-tier
 O=${O:-build}
 out=$O/kernel-tier
-tests="load_orders unload_busy cycles mpt_test kernel_log"
+tests="load_orders unload_busy cycles mpt_test mgpu_test kernel_log"
 canary=0
 timeout=${KTIER_TIMEOUT:-300}
 while [ $# -gt 0 ]; do
@@ -105,6 +105,9 @@ if [ $canary = 0 ]; then
 	# the tier that skips for want of them would pass unnoticed.
 	need="mpt mpt_sim"
 	[ -f tests/kernel/test.kbuild ] && need="$need mpt_test mpt_testdev"
+	[ -f samples/mgpu/mgpu.kbuild ] && need="$need mgpu"
+	[ -f samples/mgpu/mgpu.kbuild ] && [ -f tests/kernel/mgpu_test.kbuild ] &&
+		need="$need mgpu_test"
 else
 	echo "# modules: the canary only ($here/canary)"
 	cdir=$out/canary-src

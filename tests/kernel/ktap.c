@@ -2,10 +2,13 @@
 /*
  * mpt_test.ko's KTAP producer (see ktap.h): the kernel implementation of
  * the tests/tap.h API, and the exit() and printf() of the test sources.
+ * mgpu_test.ko builds it too (tests/kernel/mgpu_test.kbuild); the verdict
+ * line and the threads are named after the module it is in.
  */
 #include <linux/completion.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
+#include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
@@ -296,8 +299,8 @@ unsigned int kt_end(void)
 	kt_printv(0, "# Totals: pass:%u fail:%u skip:%u total:%u",
 		  kt.checks - kt.checks_failed - kt.checks_skipped,
 		  kt.checks_failed, kt.checks_skipped, kt.checks);
-	kt_printv(0, "# mpt_test: %s", kt.tests_failed || kt.checks_failed ?
-						"FAIL" : "PASS");
+	kt_printv(0, "# %s: %s", module_name(THIS_MODULE),
+		  kt.tests_failed || kt.checks_failed ? "FAIL" : "PASS");
 	vfree(kt.buf);
 	kt.buf = NULL;
 	kt.depth = 0;
@@ -415,7 +418,8 @@ bool kt_run(const char *name, kt_program_fn fn)
 	kt.leaf = leaf;
 	spin_unlock_irqrestore(&kt.lock, flags);
 
-	task = kthread_create(kt_thread, fn, "mpt_test/%s", name);
+	task = kthread_create(kt_thread, fn, "%s/%s",
+			      module_name(THIS_MODULE), name);
 	if (IS_ERR(task)) {
 		kt_storef(KT_FAIL, "start a thread for %s: %ld", name,
 			  PTR_ERR(task));

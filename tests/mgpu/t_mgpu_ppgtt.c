@@ -264,7 +264,15 @@ static void test_track_failure(struct mgx *m)
 	mgx_ring_reset(m);
 }
 
-/* A vCPU rewriting tables while another submits through them. */
+/*
+ * A vCPU rewriting tables while another submits through them; the kernel
+ * build (mgpu_test.ko, under TCG) runs fewer rounds.
+ */
+#ifndef MGPU_RACE_ROUNDS
+#define MGPU_RACE_ROUNDS 2000
+#define MGPU_RACE_SUBMISSIONS 300
+#endif
+
 struct race {
 	struct mgx *m;
 	unsigned int rounds;
@@ -282,7 +290,7 @@ static void *rewriter(void *arg)
 
 static void test_race(struct mgx *m)
 {
-	struct race r = { .m = m, .rounds = 2000 };
+	struct race r = { .m = m, .rounds = MGPU_RACE_ROUNDS };
 	struct mgpu_stats s0;
 	pthread_t t;
 	u32 c[16];
@@ -291,7 +299,7 @@ static void test_race(struct mgx *m)
 	build(m);
 	s0 = mgx_stats(m);
 	pthread_create(&t, NULL, rewriter, &r);
-	for (i = 0; i < 300; i++) {
+	for (i = 0; i < MGPU_RACE_SUBMISSIONS; i++) {
 		n = cmd_fill(c, GA(0, 0), 4096, 1024, 1, i);
 		n += cmd_store(c + n, GA(0, 1), i);
 		errors += mgx_run(m, c, n) != 0;

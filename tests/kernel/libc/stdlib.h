@@ -35,4 +35,12 @@ static inline __noreturn void kt_exit(int status)
 #define free(p) kvfree(p)
 #define exit(status) kt_exit(status)
 
+/* No environment: programs take their defaults. */
+static inline char *getenv(const char *name)
+{
+	return NULL;
+}
+
+#define strtoul(s, end, base) simple_strtoul((s), (end), (base))
+
 #endif /* MPT_KTEST_STDLIB_H */
