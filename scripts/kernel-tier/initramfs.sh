@@ -59,6 +59,13 @@ need() { # module name (as modinfo spells it)
 	for d in $(modinfo -F depends "$f" | tr , ' '); do
 		need "$d"
 	done
+	# Soft dependencies ("pre: a b post: c"): mpt_mdev's vfio_iommu_type1.
+	for d in $(modinfo -F softdep "$f" | tr ' ' '\n' | grep -v ':$'); do
+		is_ours "$(echo "$d" | tr - _)" ||
+			modinfo -k "$kver" -F filename "$d" > /dev/null 2>&1 ||
+			continue
+		need "$d"
+	done
 	if ! is_ours "$n"; then
 		mkdir -p "$root$(dirname "$f")"
 		cp "$f" "$root$f"
@@ -78,6 +85,11 @@ cp "$here/guest/lib.sh" "$root/tier/lib.sh"
 for t in $tests; do
 	cp "$here/guest/tests/$t.sh" "$root/tier/tests/$t.sh"
 done
+# Static test programs run.sh built (vfio_client), in /tier/bin.
+if [ -d "$out/bin" ]; then
+	mkdir -p "$root/tier/bin"
+	cp "$out/bin/"* "$root/tier/bin/" 2> /dev/null || true
+fi
 {
 	for n in $ours; do
 		d=

@@ -23,7 +23,7 @@ cd "$(dirname "$0")/../.." || exit 1
 here=scripts/kernel-tier
 O=${O:-build}
 out=$O/kernel-tier
-tests="load_orders unload_busy cycles mpt_test mgpu_test kernel_log"
+tests="load_orders unload_busy cycles mpt_test mgpu_test mdev kernel_log"
 canary=0
 timeout=${KTIER_TIMEOUT:-300}
 while [ $# -gt 0 ]; do
@@ -108,6 +108,13 @@ if [ $canary = 0 ]; then
 	[ -f samples/mgpu/mgpu.kbuild ] && need="$need mgpu"
 	[ -f samples/mgpu/mgpu.kbuild ] && [ -f tests/kernel/mgpu_test.kbuild ] &&
 		need="$need mgpu_test"
+	# The VFIO client of the mdev test (guest/tests/mdev.sh), static:
+	# the guest has no C library.  initramfs.sh copies $out/bin.
+	rm -rf "$out/bin"
+	mkdir -p "$out/bin"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$out/bin/vfio_client" \
+		tests/kernel/vfio_client.c >> "$log" 2>&1 ||
+		bail "build tests/kernel/vfio_client.c (gcc -static)"
 else
 	echo "# modules: the canary only ($here/canary)"
 	cdir=$out/canary-src
