@@ -22,7 +22,9 @@
  * - the sim's ops table, mpt_sim_ops, which mpt_sim.ko does not export:
  *   the conformance suite (target_sim.c) calls ops through kt_sim_ops, a
  *   copy of the table that mpt_sim.ko registered (kt_world.c), which
- *   backends/sim/sim_priv.h then declares under the new name.
+ *   backends/sim/sim_priv.h then declares under the new name; and so
+ *   for mpt_sim_inject_msi(), which t_registry.c calls directly: its
+ *   stand-in kt_sim_inject_msi() calls that table's inject_msi.
  * - main(): each test program's main is renamed by test.kbuild
  *   (-Dmain=kt_main_<name>) and declared in kworld.h.
  */
@@ -44,6 +46,7 @@
 #define mpt_backend_unregister kt_backend_unregister
 #define mpt_set_log_handler kt_set_log_handler
 #define mpt_sim_ops kt_sim_ops
+#define mpt_sim_inject_msi kt_sim_inject_msi
 
 /* Declares what the names above now call (and the renamed main()s). */
 #include "kworld.h"

@@ -8,11 +8,8 @@
  * the kernel log (KERN_INFO; see ktap.h for the shape):
  *
  * - "unit": the core's unit scenarios of tests/unit over the sim backend,
- *   one subtest per program: the sources themselves where they need
- *   nothing of a process (smoke, trap, cfg_space, irq, dma_cache, gpa,
- *   pvinfo, golden, fault_sweep), and kernel versions of the rest
- *   (registry: mpt_sim.ko registered "sim" first; lifecycle: kthreads for
- *   the vCPU threads; page_track: fewer pages);
+ *   one subtest per program, the sources themselves (test.kbuild says
+ *   how they build unchanged);
  * - "conformance": the backend conformance suite of tests/conformance over
  *   the sim backend (target_sim.c), as the userspace conformance-sim runs
  *   it.
@@ -47,12 +44,12 @@ static const struct {
 	kt_program_fn fn;
 } kt_unit[] = {
 	{ "smoke", kt_main_t_smoke },
-	{ "registry", kt_registry },
-	{ "lifecycle", kt_lifecycle },
+	{ "registry", kt_main_t_registry },
+	{ "lifecycle", kt_main_t_lifecycle },
 	{ "trap", kt_main_t_trap },
 	{ "cfg_space", kt_main_t_cfg_space },
 	{ "irq", kt_main_t_irq },
-	{ "page_track", kt_page_track },
+	{ "page_track", kt_main_t_page_track },
 	{ "dma_cache", kt_main_t_dma_cache },
 	{ "gpa", kt_main_t_gpa },
 	{ "pvinfo", kt_main_t_pvinfo },

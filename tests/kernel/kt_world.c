@@ -65,9 +65,9 @@ bool kt_sim_shared(void)
 	return kw.sim;
 }
 
-const struct mpt_backend_ops *kt_sim_ops_table(void)
+int kt_sim_inject_msi(void *handle, u64 addr, u32 data)
 {
-	return &kt_sim_ops;
+	return kt_sim_ops.inject_msi(handle, addr, data);
 }
 
 int kt_sim_register(const char *name, struct mpt_backend **out)

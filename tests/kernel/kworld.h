@@ -42,24 +42,13 @@ bool kt_sim_shared(void);
 int kt_sim_register(const char *name, struct mpt_backend **out);
 int kt_backend_unregister(struct mpt_backend *backend);
 mpt_log_fn kt_set_log_handler(mpt_log_fn fn);
-
-/*
- * The sim's ops table as mpt_sim.ko registered it: &kt_sim_ops, the copy
- * the shared sources know as mpt_sim_ops (kcompat.h).  kt_sim_ops itself
- * is declared by backends/sim/sim_priv.h, const, under that macro.
- */
-const struct mpt_backend_ops *kt_sim_ops_table(void);
-
-/*
- * Programs written for the kernel, where the userspace ones cannot run as
- * they are (kt_registry.c, kt_lifecycle.c, kt_page_track.c).
- */
-int kt_registry(void);
-int kt_lifecycle(void);
-int kt_page_track(void);
+int kt_sim_inject_msi(void *handle, u64 addr, u32 data);
 
 /* The shared test programs, main() renamed by test.kbuild. */
 int kt_main_t_smoke(void);
+int kt_main_t_registry(void);
+int kt_main_t_lifecycle(void);
+int kt_main_t_page_track(void);
 int kt_main_t_trap(void);
 int kt_main_t_cfg_space(void);
 int kt_main_t_irq(void);

@@ -116,6 +116,20 @@ static void test_access_by_state(void)
 
 /* ---- concurrency ---- */
 
+/*
+ * Activate/deactivate rounds of test_deactivate_waits_for_traps(), and
+ * what a vCPU thread does between two guest accesses: nothing here.  The
+ * kernel build (tests/kernel/test.kbuild) runs fewer rounds and gives the
+ * CPU away there (one CPU under TCG, and a kernel that is not
+ * preemptible).
+ */
+#ifndef LIFECYCLE_ROUNDS
+#define LIFECYCLE_ROUNDS 200
+#endif
+#ifndef VCPU_RELAX
+#define VCPU_RELAX() ((void)0)
+#endif
+
 struct racer {
 	struct fx *fx;
 	volatile int stop;
@@ -147,6 +161,7 @@ static void *vcpu(void *arg)
 	while (!r->stop) {
 		mpt_vdev_bar_access(r->fx->vdev, 0, 0x3000, &v, 4, false);
 		__atomic_fetch_add(&r->calls, 1, __ATOMIC_RELAXED);
+		VCPU_RELAX();
 	}
 	return NULL;
 }
@@ -164,7 +179,7 @@ static void test_deactivate_waits_for_traps(void)
 			     0) == 0, "racing trap registered");
 	for (i = 0; i < 2; i++)
 		pthread_create(&t[i], NULL, vcpu, &r);
-	for (round = 0; round < 200; round++) {
+	for (round = 0; round < LIFECYCLE_ROUNDS; round++) {
 		r.deactivated = 0;
 		if (mpt_vdev_activate(fx.vdev))
 			break;
@@ -176,7 +191,8 @@ static void test_deactivate_waits_for_traps(void)
 	r.stop = 1;
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
-	is_int(round, 200, "200 activate/deactivate rounds under traffic");
+	is_int(round, LIFECYCLE_ROUNDS,
+	       "%d activate/deactivate rounds under traffic", LIFECYCLE_ROUNDS);
 	is_int(r.late, 0, "no handler ran after deactivate returned");
 	diag("%ld concurrent trap attempts", r.calls);
 	fx_teardown(&fx);

@@ -159,11 +159,22 @@ static void test_any_order(void)
 {
 	struct mpt_backend *be;
 	struct mpt_vdev *v;
+	int ret;
 
 	/* Type first, backend second ... */
 	ok(mpt_type_register(&tdev_type) == 0, "type before backend");
-	is_int(mpt_vdev_create("tdev", NULL, &v), -EINVAL,
-	       "no backend yet: creation says so");
+	ret = mpt_vdev_create("tdev", NULL, &v);
+#ifdef MPT_TEST_BACKEND_PREREGISTERED
+	/*
+	 * mpt_test.ko: mpt_sim.ko may have registered "sim" before the tests
+	 * started, and then creation finds it.
+	 */
+	if (!ret) {
+		mpt_vdev_destroy(v);
+		ok(1, "no backend yet: creation says so # SKIP a backend was registered before the tests");
+	} else
+#endif
+	is_int(ret, -EINVAL, "no backend yet: creation says so");
 	ok(mpt_sim_register(NULL, &be) == 0, "backend after type");
 	ok(mpt_vdev_create("tdev", NULL, &v) == 0, "instance created");
 	is_int(mpt_backend_unregister(be), -EBUSY,
