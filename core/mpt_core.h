@@ -9,7 +9,6 @@
 #include <mpt_os.h>
 #include <mpt/mpt.h>
 
-#include "array.h"
 #include "hash.h"
 #include "mpt_dispatch.h"
 

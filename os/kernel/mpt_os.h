@@ -261,4 +261,6 @@ void mpt_os_invariant_broken(const char *file, int line, const char *cond,
 
 #define mpt_assert_held(m) mpt_warn_on(!mpt_mutex_held(m))
 
+#include "../mpt_array.h"
+
 #endif /* MPT_OS_H */

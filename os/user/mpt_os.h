@@ -187,4 +187,6 @@ void mpt_log(enum mpt_log_level level, const char *fmt, ...) mpt_printf(2, 3);
 
 #define mpt_assert_held(m) mpt_warn_on(!mpt_mutex_held(m))
 
+#include "../mpt_array.h"
+
 #endif /* MPT_OS_H */

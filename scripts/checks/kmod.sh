@@ -10,18 +10,8 @@
 set -e
 cd "$(dirname "$0")/../.."
 O=${O:-build}
-if ! scripts/deps.sh linux-headers-amd64 binutils kmod >&2; then
-	echo "1..0 # SKIP kernel headers (linux-headers-amd64) cannot be installed"
-	exit 0
-fi
-have=
-for d in /lib/modules/*/build/; do
-	[ -f "$d/Makefile" ] && have=1
-done
-if [ -z "$have" ] && [ -z "${KDIR:-}" ]; then
-	echo "1..0 # SKIP no kernel headers under /lib/modules/*/build"
-	exit 0
-fi
+. scripts/checks/kheaders.inc
+need_kernel_headers kmod
 n=0
 fail=0
 report() { # name, problems

@@ -313,8 +313,9 @@ int mpt_kvm_map_frames(void *handle, u64 gfn, u64 pfn, u64 nr)
 		if (vm->regions[i].gpa - gpa < len)
 			ret = -EBUSY;
 	if (!ret)
-		ret = kvm_array_reserve((void **)&vm->frames, vm->nr_frames,
-					&vm->cap_frames, sizeof(*vm->frames));
+		ret = mpt_array_reserve((void **)&vm->frames, vm->nr_frames,
+					&vm->cap_frames, sizeof(*vm->frames),
+					8);
 	id = ret ? ret : kvm_slot_id_get(vm);
 	if (!ret && id < 0)
 		ret = id;

@@ -242,26 +242,6 @@ void kvm_msi_make_routes(struct mpt_kvm_vm *vm);
 
 /* ---- Misc ---- */
 
-/* Make room for one more of @nr elements of @size in *@v (capacity *@cap). */
-static inline int kvm_array_reserve(void **v, unsigned int nr,
-				    unsigned int *cap, size_t size)
-{
-	unsigned int n = *cap ? *cap * 2 : 8;
-	void *nv;
-
-	if (nr < *cap)
-		return 0;
-	nv = mpt_zalloc_array(n, size);
-	if (!nv)
-		return -ENOMEM;
-	if (nr)
-		memcpy(nv, *v, nr * size);
-	mpt_free(*v);
-	*v = nv;
-	*cap = n;
-	return 0;
-}
-
 void kvm_violation(struct mpt_kvm_vm *vm, const char *what);
 /* Memslot generation: bumped before and after each change. */
 void kvm_slot_gen_bump(struct mpt_kvm_vm *vm);

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause */
 /*
- * Growing arrays for the core's small tables (range maps, frame mappings).
+ * Growing arrays for small tables (the core's range maps and frame
+ * mappings, a backend's tables).  Part of the port layer: each port's
+ * mpt_os.h includes it after defining mpt_zalloc_array() and mpt_free(),
+ * so backends get it without reaching into core internals.
  */
 #ifndef MPT_ARRAY_H
 #define MPT_ARRAY_H
-
-#include <mpt_os.h>
 
 /*
  * Make room for one more element in *@v, which holds @nr of *@cap elements
