@@ -31,3 +31,18 @@ CHECK_DEPS += linux-image-amd64 linux-headers-amd64 qemu-system-x86 \
 	busybox-static cpio kmod dkms
 
 .PHONY: check-kernel
+
+# Static programs for the tier's guest (it has no C library), built into
+# $(TIER_BIN) by scripts/kernel-tier/run.sh.  A fragment adds its program
+# with a rule for $(TIER_BIN)/NAME and TIER_PROGRAMS += NAME.
+TIER_BIN ?= $(O)/kernel-tier/bin
+TIER_STATIC_CFLAGS := -static -O2 -Wall -Wextra -Werror
+TIER_PROGRAMS += vfio_client
+
+$(TIER_BIN)/vfio_client: tests/kernel/vfio_client.c
+	@mkdir -p $(@D)
+	$(CC) $(TIER_STATIC_CFLAGS) -o $@ $<
+
+tier-programs: $(addprefix $(TIER_BIN)/,$(TIER_PROGRAMS))
+
+.PHONY: tier-programs

@@ -108,13 +108,13 @@ if [ $canary = 0 ]; then
 	[ -f samples/mgpu/mgpu.kbuild ] && need="$need mgpu"
 	[ -f samples/mgpu/mgpu.kbuild ] && [ -f tests/kernel/mgpu_test.kbuild ] &&
 		need="$need mgpu_test"
-	# The VFIO client of the mdev test (guest/tests/mdev.sh), static:
-	# the guest has no C library.  initramfs.sh copies $out/bin.
+	# The guest's programs (the VFIO client of guest/tests/mdev.sh, ...),
+	# static: the guest has no C library.  The mk/*.mk fragments name
+	# them in TIER_PROGRAMS; initramfs.sh copies $out/bin.
 	rm -rf "$out/bin"
 	mkdir -p "$out/bin"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$out/bin/vfio_client" \
-		tests/kernel/vfio_client.c >> "$log" 2>&1 ||
-		bail "build tests/kernel/vfio_client.c (gcc -static)"
+	make -s tier-programs TIER_BIN="$out/bin" >> "$log" 2>&1 ||
+		bail "build the guest's static programs (make tier-programs)"
 else
 	echo "# modules: the canary only ($here/canary)"
 	cdir=$out/canary-src
