@@ -13,8 +13,8 @@
  * session (open) the instance was attached in: after the VMM closed the
  * device they fail with -ENODEV instead of reaching a closed VFIO device.
  * Page tracking and is_valid_gfn are KVM's (page_track.c); gfn_to_pfn
- * pins the page for a moment.  Optional ops not implemented here are absent, and the core answers
- * -EOPNOTSUPP (or its documented default).
+ * pins the page for a moment.  Optional ops not implemented here are
+ * absent, and the core answers -EOPNOTSUPP (or its documented default).
  */
 #include <linux/iommu.h>
 #include <linux/kvm_host.h>
