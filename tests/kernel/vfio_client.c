@@ -21,6 +21,12 @@
  * page tracking refused without a VM, and close and reopen.  The second
  * removes the mdev while the device is open: the request eventfd must
  * fire, and the remove complete once we close.
+ *
+ * With VFIO_CLIENT_HOOK in the environment, the first form runs it with
+ * /bin/sh while the device is open and guest memory mapped, after putting
+ * HOOK_MAGIC at IOVA + 0x5000; it must succeed and leave HOOK_WRITTEN at
+ * IOVA + 0x6000 (tests/kernel/kvmgt_test.c: a harness attaching its own
+ * instance to the open mdev).
  * Exit status 0 when every check passed.
  */
 #include <errno.h>
@@ -56,6 +62,8 @@ enum { OP_FILL = 1, OP_SUM, OP_MAP, OP_PEEK, OP_UNMAP, OP_TRACK };
 #define MSI_ADDR 0xfee00000U
 #define MSI_DATA 0x4020U
 #define IOVA 0x100000ULL
+#define HOOK_MAGIC "mpt kvmgt test!"
+#define HOOK_WRITTEN "written by a harness"
 #define BUF_SIZE (64 << 10)
 
 struct client {
@@ -420,6 +428,20 @@ static void check_dma_map(struct client *c)
 	       "page tracking without a VM linked: -ENODEV");
 }
 
+/* Another party attaches to the open mdev (VFIO_CLIENT_HOOK). */
+static void check_hook(struct client *c, const char *hook)
+{
+	int st;
+
+	memcpy(c->buf + 0x5000, HOOK_MAGIC, sizeof(HOOK_MAGIC));
+	memset(c->buf + 0x6000, 0, 64);
+	st = system(hook);
+	result(st == 0, "the hook succeeds while the device is open");
+	printf("    # '%s': status %d\n", hook, st);
+	result(!memcmp(c->buf + 0x6000, HOOK_WRITTEN, sizeof(HOOK_WRITTEN)),
+	       "the hook's instance wrote our memory");
+}
+
 static void check_reopen(struct client *c)
 {
 	close(c->dev);
@@ -445,10 +467,11 @@ static void setup_buffer(struct client *c)
 static int full(int argc, char **argv)
 {
 	struct client c = { .uuid = argv[2] };
+	const char *hook = getenv("VFIO_CLIENT_HOOK");
 	const int planned = 38;
 
 	printf("    KTAP version 1\n    # Subtest: vfio_client\n    1..%d\n",
-	       planned + (argc > 5));
+	       planned + (argc > 5) + (hook ? 2 : 0));
 	open_container(&c, argv[1]);
 	result(!open_device(&c), "VFIO_GROUP_GET_DEVICE_FD (open: attach, activate)");
 	if (c.dev < 0) {
@@ -460,6 +483,8 @@ static int full(int argc, char **argv)
 	setup_buffer(&c);
 	check_gpa(&c);
 	check_dma_map(&c);
+	if (hook)
+		check_hook(&c, hook);
 	result(!ioctl(c.dev, VFIO_DEVICE_RESET), "VFIO_DEVICE_RESET");
 	if (argc > 5) {
 		int st = system(argv[5]);
