@@ -14,7 +14,10 @@
 # refused while the device is open, close and reopen; while it is open,
 # mpt_kvmgt_test.ko attaches an instance of its own as a test harness does
 # (include/mpt/kvmgt.h) and checks the ops through its handle, and once
-# the client closed, that the instance lost its access.  A second mdev is
+# the client closed, that the instance lost its access.  Then the client
+# runs a KVM VM (nested SVM; kvm_amd is in the initramfs as a soft
+# dependency of mpt_kvmgt_test) linked to the group: a vCPU's write to a
+# page the device tracks must reach the device.  A second mdev is
 # removed while open: the client's request eventfd fires and the remove
 # completes when it closes.  Then rmmod is refused while the first mdev
 # exists, it is removed and everything unloads in reverse, leaving no bug
@@ -24,7 +27,7 @@
 have mpt_mdev || skip_all "mpt_mdev.ko was not built (no VFIO/mdev headers)"
 have mpt_testdev || skip_all "mpt_testdev.ko was not built"
 [ -x /tier/bin/vfio_client ] || skip_all "no vfio_client (gcc -static failed)"
-plan 14
+plan 15
 unload_all
 mark mdev
 TESTDEV_IDS="1af4 10f2"	# tests/kernel/testdev.c
@@ -102,6 +105,20 @@ if [ -n "$hook" ]; then
 	ok=$?
 fi
 result $ok "a harness attaches its own instance to the open mdev (mpt_kvmgt_test)"
+
+# KVM's page tracking: a VM of the client's own, linked to the group.
+echo "ktier: vfio_client kvm" > /dev/kmsg
+ok=1
+if modprobe kvm_amd > /tmp/cmd.out 2>&1 && [ -c /dev/kvm ]; then
+	/tier/bin/vfio_client kvm "$grp" "$UUID" > /tmp/client.out 2>&1
+	ok=$?
+	cat /tmp/client.out
+	rmmod kvm_amd
+else
+	diag "no /dev/kvm (kvm_amd):"
+	diag_file /tmp/cmd.out
+fi
+result $ok "a write of a KVM guest to a page the device tracks reaches it"
 
 echo "ktier: vfio_client remove" > /dev/kmsg
 ok=1
