@@ -33,7 +33,7 @@ static int kvmgt_attach(struct mpt_backend *backend, void *guest,
 	struct vfio_device *vfio = guest;
 	struct mpt_mdev_state *st;
 	struct kvmgt_guest *g;
-	int ret = 0;
+	bool open;
 
 	if (!vfio || vfio->ops != &mpt_mdev_vfio_ops)
 		return -EINVAL;
@@ -43,25 +43,28 @@ static int kvmgt_attach(struct mpt_backend *backend, void *guest,
 		return -ENOMEM;
 	g->st = st;
 	g->vdev = vdev;
+	/* The session's VM is valid while its lock is held. */
 	down_read(&st->session_lock);
-	if (!st->open) {
-		ret = -ENODEV;
-	} else {
-		g->session = st->session;
-		g->kvm = st->kvm;
-		if (g->kvm)
-			kvm_get_kvm(g->kvm);
-		get_device(&vfio->device);
-		kvmgt_track_attach(g);
-		mutex_lock(&st->guests_lock);
-		list_add_tail(&g->node, &st->guests);
-		mutex_unlock(&st->guests_lock);
-	}
+	open = st->open;
+	g->session = st->session;
+	g->kvm = open ? st->kvm : NULL;
+	if (g->kvm)
+		kvm_get_kvm(g->kvm);
 	up_read(&st->session_lock);
-	if (ret) {
+	if (!open) {
 		kfree(g);
-		return ret;
+		return -ENODEV;
 	}
+	/*
+	 * Not under the session lock (see the lock order in mpt_mdev.h).  If
+	 * the session ended meanwhile, the handle has nothing to invalidate
+	 * and its accesses fail: it is simply stale.
+	 */
+	get_device(&vfio->device);
+	kvmgt_track_attach(g);
+	mutex_lock(&st->guests_lock);
+	list_add_tail(&g->node, &st->guests);
+	mutex_unlock(&st->guests_lock);
 	*handle = g;
 	return 0;
 }
