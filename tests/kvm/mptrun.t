@@ -50,6 +50,15 @@ for bad in "--mem 0" "--mem 4096" "--mem x" "--vcpus 3" "--vcpus 0" \
 done
 mr --device nosuch "$g/mini.elf"; expect 2 "an unknown device type is refused"
 grep -q "unknown device type" "$t/err"; ok $? "and named"
+# --vfio (the kernel tier runs real mdevs: mdev_guests.sh).
+mr --vfio "" "$g/mini.elf"; expect 2 "--vfio without a path is refused"
+mr --vfio "$t" --device mgpu "$g/mini.elf"; expect 2 "--vfio with --device is refused"
+grep -q "do not mix" "$t/err"; ok $? "and says why"
+mr --vfio "$t/nosuch" "$g/mini.elf"; expect 2 "--vfio of a path without an IOMMU group is refused"
+grep -q "no IOMMU group" "$t/err"; ok $? "and says so"
+mr $(for i in 1 2 3 4 5 6 7 8 9; do echo --vfio "$t"; done) "$g/mini.elf"
+expect 2 "more than 8 --vfio devices are refused"
+mr --help; grep -q -- "--vfio SYSFSDEV" "$t/err"; ok $? "--help names --vfio"
 
 # Guest images.
 python3 - "$g/mini.elf" "$t" <<'PY'

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+#
+# mptrun and the guest programs for the kernel tier's guest, where
+# scripts/kernel-tier/guest/tests/mdev_guests.sh runs them on nested KVM
+# with mpt_mdev.ko's mdevs (mptrun --vfio).  The guest has no C library:
+# mptrun is linked statically; the guest ELFs are freestanding already and
+# are copied.  run.sh builds them with `make tier-programs` into
+# $(TIER_BIN) (mk/kernel-tier.mk).
+#
+# This file sorts after kernel-tier.mk, whose tier-programs rule has
+# already expanded TIER_PROGRAMS: the programs are named here again as
+# prerequisites of their own tier-programs line.
+
+MPTRUN_TIER_GUESTS := selftest functional hostile demo
+MPTRUN_TIER_FILES := mptrun $(MPTRUN_TIER_GUESTS:%=%.elf)
+TIER_PROGRAMS += $(MPTRUN_TIER_FILES)
+
+$(TIER_BIN)/mptrun: $(MPTRUN_SRCS) $(MPTRUN_HDRS) $(KVM_LIB) $(KVM_MGPU_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(MPTRUN_CFLAGS) -static -o $@ $(MPTRUN_SRCS) $(KVM_MGPU_LIB) \
+		$(KVM_LIB) $(LDLIBS) -lpng -lz -lm
+
+$(TIER_BIN)/%.elf: $(O)/guest/%.elf
+	@mkdir -p $(@D)
+	cp $< $@
+
+tier-programs: $(addprefix $(TIER_BIN)/,$(MPTRUN_TIER_FILES))
