@@ -11,14 +11,19 @@
 # already expanded TIER_PROGRAMS: the programs are named here again as
 # prerequisites of their own tier-programs line.
 
+# guest/'s programs, and tests/kvm's guest that spins until stopped.
 MPTRUN_TIER_GUESTS := selftest functional hostile demo
-MPTRUN_TIER_FILES := mptrun $(MPTRUN_TIER_GUESTS:%=%.elf)
+MPTRUN_TIER_FILES := mptrun $(MPTRUN_TIER_GUESTS:%=%.elf) loop.elf
 TIER_PROGRAMS += $(MPTRUN_TIER_FILES)
 
 $(TIER_BIN)/mptrun: $(MPTRUN_SRCS) $(MPTRUN_HDRS) $(KVM_LIB) $(KVM_MGPU_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(MPTRUN_CFLAGS) -static -o $@ $(MPTRUN_SRCS) $(KVM_MGPU_LIB) \
 		$(KVM_LIB) $(LDLIBS) -lpng -lz -lm
+
+$(TIER_BIN)/loop.elf: $(GUEST_DIR)/loop.elf
+	@mkdir -p $(@D)
+	cp $< $@
 
 $(TIER_BIN)/%.elf: $(O)/guest/%.elf
 	@mkdir -p $(@D)
