@@ -13,7 +13,8 @@
 
 # guest/'s programs, and tests/kvm's guest that spins until stopped.
 MPTRUN_TIER_GUESTS := selftest functional hostile demo
-MPTRUN_TIER_FILES := mptrun $(MPTRUN_TIER_GUESTS:%=%.elf) loop.elf
+MPTRUN_TIER_FILES := mptrun $(MPTRUN_TIER_GUESTS:%=%.elf) loop.elf \
+	mdev_bench.elf
 TIER_PROGRAMS += $(MPTRUN_TIER_FILES)
 
 $(TIER_BIN)/mptrun: $(MPTRUN_SRCS) $(MPTRUN_HDRS) $(KVM_LIB) $(KVM_MGPU_LIB)
@@ -25,8 +26,26 @@ $(TIER_BIN)/loop.elf: $(GUEST_DIR)/loop.elf
 	@mkdir -p $(@D)
 	cp $< $@
 
+# The benchmark's guest (bench/mdev_guest.c) on guest/'s runtime and driver.
+$(O)/bench/mdev_guest.elf: bench/mdev_guest.c $(GUESTS_LIB_OBJS) guest/rt/rt.lds
+	@mkdir -p $(@D)
+	$(GUESTS_CC) $(GUESTS_CFLAGS) $(GUESTS_LDFLAGS) -o $@ $< \
+		$(GUESTS_LIB_OBJS)
+
+$(TIER_BIN)/mdev_bench.elf: $(O)/bench/mdev_guest.elf
+	@mkdir -p $(@D)
+	cp $< $@
+
 $(TIER_BIN)/%.elf: $(O)/guest/%.elf
 	@mkdir -p $(@D)
 	cp $< $@
 
 tier-programs: $(addprefix $(TIER_BIN)/,$(MPTRUN_TIER_FILES))
+
+# make bench-mdev: the kernel tier with mdev_bench only; its JSON lines
+# (the mdev path against the userspace backend, in the same guest) to
+# standard output.
+bench-mdev:
+	bench/mdev_bench.sh
+
+.PHONY: bench-mdev
