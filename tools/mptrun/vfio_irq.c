@@ -8,8 +8,8 @@
  * GSI's route (KVM_SET_GSI_ROUTING, type MSI) carries the address and
  * data the guest programmed in the device's MSI capability; mptrun reads
  * the capability after every configuration write and rebuilds the table
- * when they changed.  While MSI is disabled the GSIs have no route and a
- * signal is dropped.  The device's signal reaches the LAPIC without a
+ * when they changed.  While MSI is disabled, or points outside the LAPIC's
+ * window, the GSIs have no route and a signal is dropped.  The device's signal reaches the LAPIC without a
  * userspace step.
  *
  * The table holds KVM's default routes for GSIs 0-23 (the in-kernel PIC
@@ -37,6 +37,7 @@
 #define MSI_CAP_ID 0x05
 #define MSI_FLAGS_ENABLE 0x1
 #define MSI_FLAGS_64BIT 0x80
+#define MSI_ADDR_BASE 0xfee00000ULL /* the LAPICs' MSI window, 1 MiB */
 
 static int irq_info(struct vfio_dev *d, unsigned int index,
 		    struct vfio_irq_info *ii)
@@ -227,7 +228,8 @@ static int install_routes(struct machine *m)
 		/* Multiple messages: the vector number in the low data bits. */
 		u32 low = d->msi_enabled > 1 ? d->msi_enabled - 1 : 0;
 
-		if (!d->msi_on)
+		/* An address outside the LAPIC's window gets no route. */
+		if (!d->msi_on || (d->msi_addr & ~0xfffffULL) != MSI_ADDR_BASE)
 			continue;
 		for (v = 0; v < d->msi_enabled; v++)
 			add_route(t, d->gsi_base + v, KVM_IRQ_ROUTING_MSI,

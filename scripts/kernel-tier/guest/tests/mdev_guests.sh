@@ -6,7 +6,7 @@
 # the device model runs in the kernel, mptrun only forwards.  Loads kvm
 # and kvm_amd (the line above puts them in the initramfs), the VFIO stack,
 # mgpu and mpt_mdev (types=mgpu); makes two mdevs; runs
-#   functional    every TAP check of it must pass
+#   functional    every TAP check of it must pass, on one and two vCPUs
 #   hostile       on two mdevs (the second must not notice); the host,
 #                 both mdevs and their models survive
 #   demo          with --snapshot, twice on the same mdev (closed and
@@ -22,7 +22,7 @@ B=/tier/bin
 have mpt_mdev || skip_all "mpt_mdev.ko was not built (no VFIO/mdev headers)"
 have mgpu || skip_all "mgpu.ko was not built"
 [ -x $B/mptrun ] || skip_all "no static mptrun (make tier-programs)"
-plan 17
+plan 18
 unload_all
 mark mdev_guests
 PARENT=/sys/class/mdev_bus/mpt_mdev
@@ -76,6 +76,10 @@ run --vfio "$D1" $B/functional.elf
 tap_passed
 result $? "functional: every check passes on the mdev"
 
+run --vcpus 2 --vfio "$D1" $B/functional.elf
+tap_passed
+result $? "functional on two vCPUs: every check passes on the mdev"
+
 echo "ktier: hostile" > /dev/kmsg
 run --vfio "$D1" --vfio "$D2" $B/hostile.elf
 tap_passed
@@ -119,7 +123,7 @@ while ! grep -q 'looping forever' /tmp/loop.out && [ $i -lt 200 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-diag "guest running after ${i}00 ms"
+diag "guest running after $((i * 100)) ms"
 clock
 t0=$NOW
 echo 1 > "$D2/remove"
