@@ -9,8 +9,8 @@
  * data the guest programmed in the device's MSI capability; mptrun reads
  * the capability after every configuration write and rebuilds the table
  * when they changed.  While MSI is disabled, or points outside the LAPIC's
- * window, the GSIs have no route and a signal is dropped.  The device's signal reaches the LAPIC without a
- * userspace step.
+ * window, the GSIs have no route and a signal is dropped.  The device's
+ * signal reaches the LAPIC without a userspace step.
  *
  * The table holds KVM's default routes for GSIs 0-23 (the in-kernel PIC
  * and IOAPIC) and the MSI routes of every device: KVM_SET_GSI_ROUTING

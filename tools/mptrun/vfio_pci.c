@@ -35,11 +35,13 @@ static struct vfio_dev *slot_dev(struct machine *m, unsigned int slot)
 	return NULL;
 }
 
-u32 mptrun_vfio_cfg_read(struct vfio_dev *d, unsigned int off, unsigned int len)
+u32 mptrun_vfio_cfg_read(struct vfio_dev *d, unsigned int off,
+			 unsigned int len)
 {
+	off_t pos = (off_t)(d->cfg.offset + off);
 	u32 v = 0;
 
-	if (pread(d->fd, &v, len, (off_t)(d->cfg.offset + off)) != (ssize_t)len) {
+	if (pread(d->fd, &v, len, pos) != (ssize_t)len) {
 		mpt_stat_inc(&d->n.errors);
 		return ~0u;
 	}
@@ -67,14 +69,15 @@ static void decode_bars(struct vfio_dev *d, u16 cmd,
 			b->base = v & ~0xfu;
 			if ((v & 6) == PCI_BAR_MEM_TYPE_64 &&
 			    i + 1 < MPTRUN_VFIO_NR_BARS) {
-				i++;
-				b->base |= (u64)mptrun_vfio_cfg_read(d, PCI_BAR0 + 4 * i, 4)
-					   << 32;
+				u64 hi = mptrun_vfio_cfg_read(d, PCI_BAR0 + 4 * ++i,
+							      4);
+
+				b->base |= hi << 32;
 			}
 			b->on = (cmd & PCI_COMMAND_MEMORY) && size &&
 				b->base + size > b->base;
 		}
-		/* Unassigned (0) or mid-sizing: nothing decoded there. */
+		/* Unassigned (0) or misaligned: nothing decoded there. */
 		if (!b->base || b->base & (size - 1))
 			b->on = false;
 	}
