@@ -6,7 +6,8 @@
 # the device model runs in the kernel, mptrun only forwards.  Loads kvm
 # and kvm_amd (the line above puts them in the initramfs), the VFIO stack,
 # mgpu and mpt_mdev (types=mgpu); makes two mdevs; runs
-#   functional    every TAP check of it must pass, on one and two vCPUs
+#   functional    every TAP check of it must pass, on one and two vCPUs;
+#                 mptrun's --stats: MMIO forwarded, MSI routed, nothing refused
 #   hostile       on two mdevs (the second must not notice); the host,
 #                 both mdevs and their models survive
 #   demo          with --snapshot, twice on the same mdev (closed and
@@ -22,7 +23,7 @@ B=/tier/bin
 have mpt_mdev || skip_all "mpt_mdev.ko was not built (no VFIO/mdev headers)"
 have mgpu || skip_all "mgpu.ko was not built"
 [ -x $B/mptrun ] || skip_all "no static mptrun (make tier-programs)"
-plan 18
+plan 19
 unload_all
 mark mdev_guests
 PARENT=/sys/class/mdev_bus/mpt_mdev
@@ -72,9 +73,17 @@ echo "$U1" > "$TYPE/create" && echo "$U2" > "$TYPE/create" &&
 result $? "two mgpu mdevs"
 
 echo "ktier: functional" > /dev/kmsg
-run --vfio "$D1" $B/functional.elf
+run --stats-file /tmp/stats.json --vfio "$D1" $B/functional.elf
 tap_passed
 result $? "functional: every check passes on the mdev"
+# mptrun's side of it: MMIO forwarded, MSI routed, nothing refused.
+vfio=$(sed -n 's/.*"vfio": \[\(.*\)\].*/\1/p' /tmp/stats.json)
+diag "stats: $vfio"
+echo "$vfio" | grep -q '"mmio": [1-9]' &&
+	echo "$vfio" | grep -q '"route_updates": [1-9]' &&
+	echo "$vfio" | grep -q '"errors": 0,' &&
+	echo "$vfio" | grep -q '"request_irq": 1'
+result $? "functional: MMIO forwarded, MSI routed, request IRQ set, no access refused"
 
 run --vcpus 2 --vfio "$D1" $B/functional.elf
 tap_passed
