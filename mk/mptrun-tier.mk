@@ -14,7 +14,7 @@
 # guest/'s programs, and tests/kvm's guest that spins until stopped.
 MPTRUN_TIER_GUESTS := selftest functional hostile demo
 MPTRUN_TIER_FILES := mptrun $(MPTRUN_TIER_GUESTS:%=%.elf) loop.elf \
-	mdev_bench.elf
+	mdev_bench.elf pci_hostile.elf
 TIER_PROGRAMS += $(MPTRUN_TIER_FILES)
 
 $(TIER_BIN)/mptrun: $(MPTRUN_SRCS) $(MPTRUN_HDRS) $(KVM_LIB) $(KVM_MGPU_LIB)
@@ -35,6 +35,21 @@ $(O)/bench/mdev_guest.elf: bench/mdev_guest.c $(GUESTS_LIB_OBJS) guest/rt/rt.lds
 $(TIER_BIN)/mdev_bench.elf: $(O)/bench/mdev_guest.elf
 	@mkdir -p $(@D)
 	cp $< $@
+
+# mptrun's own attack guest (tools/mptrun/guests/), for tests/kvm/mptrun.t
+# and the tier.
+MPTRUN_GUESTS_DIR := $(O)/tools/mptrun/guests
+$(MPTRUN_GUESTS_DIR)/%.elf: tools/mptrun/guests/%.c $(GUESTS_LIB_OBJS) \
+		guest/rt/rt.lds
+	@mkdir -p $(@D)
+	$(GUESTS_CC) $(GUESTS_CFLAGS) $(GUESTS_LDFLAGS) -o $@ $< \
+		$(GUESTS_LIB_OBJS)
+
+$(TIER_BIN)/pci_hostile.elf: $(MPTRUN_GUESTS_DIR)/pci_hostile.elf
+	@mkdir -p $(@D)
+	cp $< $@
+
+kvm-tests: $(MPTRUN_GUESTS_DIR)/pci_hostile.elf
 
 $(TIER_BIN)/%.elf: $(O)/guest/%.elf
 	@mkdir -p $(@D)

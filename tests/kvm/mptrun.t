@@ -153,6 +153,12 @@ assert s['backend']['mmio_exits'] >= 6
 PY
 	ok $? "their BAR accesses went through the backend"
 	mr --vcpus 2 --device mgpu "$g/mini.elf"; expect 0 "mgpu with two vCPUs"
+	# The attack guest of mptrun's bus (the tier runs it on --vfio).
+	mr --device mgpu "$O/tools/mptrun/guests/pci_hostile.elf"
+	expect 0 "pci_hostile: BAR, config and MSI attacks on the bus"
+	! grep -q "^not ok" "$t/out" && grep -q "^1\.\.[1-9]" "$t/out"
+	ok $? "pci_hostile: every check passed"
+	grep "^not ok" "$t/out" | sed 's/^/#   /'
 else
 	n=$((n + 1)); echo "ok $n # SKIP mptrun built without mgpu"
 fi

@@ -10,6 +10,9 @@
 #                 mptrun's --stats: MMIO forwarded, MSI routed, nothing refused
 #   hostile       on two mdevs (the second must not notice); the host,
 #                 both mdevs and their models survive
+#   pci_hostile   (tools/mptrun/guests) attacks mptrun's own forwarding:
+#                 BARs over RAM and the LAPIC, decoding off, bad config
+#                 accesses, MSI outside the LAPICs' window, MSI storms
 #   demo          with --snapshot, twice on the same mdev (closed and
 #                 reopened) and once on the userspace KVM backend in this
 #                 same guest (mptrun --device mgpu): the three PNGs are
@@ -23,7 +26,7 @@ B=/tier/bin
 have mpt_mdev || skip_all "mpt_mdev.ko was not built (no VFIO/mdev headers)"
 have mgpu || skip_all "mgpu.ko was not built"
 [ -x $B/mptrun ] || skip_all "no static mptrun (make tier-programs)"
-plan 19
+plan 20
 unload_all
 mark mdev_guests
 PARENT=/sys/class/mdev_bus/mpt_mdev
@@ -95,6 +98,9 @@ tap_passed
 result $? "hostile: every check passes, the second mdev unharmed"
 [ -d "$D1" ] && [ -d "$D2" ] && loaded mpt_mdev && loaded mgpu
 result $? "after hostile both mdevs and the modules are there"
+run --vfio "$D2" $B/pci_hostile.elf
+tap_passed
+result $? "pci_hostile: mptrun's bus survives BAR, config and MSI attacks"
 
 echo "ktier: demo" > /dev/kmsg
 demo() { # PNG, mptrun's device options...
