@@ -6,10 +6,6 @@
 # mptrun is linked statically; the guest ELFs are freestanding already and
 # are copied.  run.sh builds them with `make tier-programs` into
 # $(TIER_BIN) (mk/kernel-tier.mk).
-#
-# This file sorts after kernel-tier.mk, whose tier-programs rule has
-# already expanded TIER_PROGRAMS: the programs are named here again as
-# prerequisites of their own tier-programs line.
 
 # guest/'s programs, and tests/kvm's guest that spins until stopped.
 MPTRUN_TIER_GUESTS := selftest functional hostile demo
@@ -54,8 +50,6 @@ kvm-tests: $(MPTRUN_GUESTS_DIR)/pci_hostile.elf
 $(TIER_BIN)/%.elf: $(O)/guest/%.elf
 	@mkdir -p $(@D)
 	cp $< $@
-
-tier-programs: $(addprefix $(TIER_BIN)/,$(MPTRUN_TIER_FILES))
 
 # make bench-mdev: the kernel tier with mdev_bench only; its JSON lines
 # (the mdev path against the userspace backend, in the same guest) to
