@@ -58,6 +58,7 @@
 #define STUB_SLOT 0
 #define DONE_PORT 0x5f0
 #define MAX_VECTORS 32
+#define HUGE_SIZE (2ULL << 20)
 
 /* The vCPU's routines, 16 bytes apart; each ends with an out to DONE_PORT. */
 enum stub_op { OP_COPY, OP_ST1, OP_ST2, OP_ST4, OP_MOVQ, NR_OPS };
@@ -84,7 +85,8 @@ static const struct conf_kvmgt_region layout[] = {
 /* A host mapping of guest RAM: one per run of adjacent regions. */
 struct mapping {
 	uint64_t gpa;
-	uint64_t size;
+	uint64_t size; /* of the regions: what memslots and MAP_DMA cover */
+	uint64_t len; /* of the mapping: whole huge pages */
 	uint8_t *hva;
 };
 
@@ -97,6 +99,7 @@ struct guest {
 	uint8_t *stub;
 	struct mapping map[NR_REGIONS];
 	unsigned int nr_maps;
+	const char *ram_backing;
 	int container, group, kvm_vfio, device;
 	int efd[MAX_VECTORS];
 	unsigned int nr_vectors;
@@ -170,6 +173,39 @@ static int set_slot(struct guest *g, unsigned int slot, uint64_t gpa,
 	return ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &r) < 0 ? -errno : 0;
 }
 
+/*
+ * Guest RAM in 2 MiB pages, so that every 2 MiB of guest-physical space
+ * within a mapping is host-contiguous, as the backend's dma_map needs for
+ * 64 KiB and 2 MiB mappings (no IOMMU in front of an mdev: the bus address
+ * is the physical one).  hugetlbfs pages when some are reserved
+ * (vm.nr_hugepages; conf_kvmgt.sh reserves them), otherwise transparent
+ * huge pages in a 2 MiB aligned mapping, which the kernel may fail to
+ * find.  @how says which.
+ */
+static uint8_t *map_huge(uint64_t len, const char **how)
+{
+	uint8_t *p, *aligned;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (p != MAP_FAILED) {
+		*how = "hugetlbfs pages";
+		return p;
+	}
+	p = mmap(NULL, len + HUGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return p;
+	aligned = (uint8_t *)(((uintptr_t)p + HUGE_SIZE - 1) &
+			      ~(uintptr_t)(HUGE_SIZE - 1));
+	if (aligned > p)
+		munmap(p, (size_t)(aligned - p));
+	munmap(aligned + len, (size_t)(p + HUGE_SIZE - aligned));
+	madvise(aligned, len, MADV_HUGEPAGE);
+	*how = "transparent huge pages (no hugetlbfs pages reserved)";
+	return aligned;
+}
+
 /* RAM: adjacent regions share a mapping; one memslot per region. */
 static int make_ram(struct guest *g)
 {
@@ -187,9 +223,8 @@ static int make_ram(struct guest *g)
 							 layout[j - 1].size;
 		     j++)
 			m->size += layout[j].size;
-		m->hva = mmap(NULL, m->size, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-			      0);
+		m->len = (m->size + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
+		m->hva = map_huge(m->len, &g->ram_backing);
 		if (m->hva == MAP_FAILED)
 			return -errno;
 		g->nr_maps++;
@@ -322,7 +357,7 @@ static int open_mdev(struct guest *g)
 	if (!(gs.flags & VFIO_GROUP_FLAGS_VIABLE))
 		return -EBUSY;
 	if (ioctl(g->group, VFIO_GROUP_SET_CONTAINER, &g->container) < 0 ||
-	    ioctl(g->container, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU) < 0)
+	    ioctl(g->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU) < 0)
 		return -errno;
 	ret = map_dma(g);
 	if (!ret)
@@ -390,7 +425,7 @@ static int guest_reset(struct guest *g)
 	unsigned int i;
 
 	for (i = 0; i < g->nr_maps; i++)
-		if (madvise(g->map[i].hva, g->map[i].size, MADV_DONTNEED) < 0)
+		if (madvise(g->map[i].hva, g->map[i].len, MADV_DONTNEED) < 0)
 			return -errno;
 	return 0;
 }
@@ -563,8 +598,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < nr_guests; i++)
 		if (make_guest(&guests[i]))
 			return 3;
-	say("%u guests ready: KVM VMs with the suite's layout, mdevs open",
-	    nr_guests);
+	say("%u guests ready: KVM VMs with the suite's layout in %s, mdevs open",
+	    nr_guests, guests[0].ram_backing);
 
 	run.nr_guests = nr_guests;
 	run.nr_regions = NR_REGIONS;

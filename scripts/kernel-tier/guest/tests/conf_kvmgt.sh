@@ -43,6 +43,13 @@ g1=$(basename "$(readlink "/sys/bus/mdev/devices/$U1/iommu_group")")
 g2=$(basename "$(readlink "/sys/bus/mdev/devices/$U2/iommu_group")")
 diag "iommu groups $g1 and $g2"
 
+# Guest RAM in 2 MiB pages (the backend's 64 KiB and 2 MiB DMA mappings
+# need host-contiguous memory): 16 per guest, reserved while the memory is
+# not yet fragmented; the agent falls back to transparent huge pages.
+hp_before=$(cat /proc/sys/vm/nr_hugepages)
+echo 32 > /proc/sys/vm/nr_hugepages
+diag "hugetlbfs pages reserved: $(cat /proc/sys/vm/nr_hugepages) of 32 asked for"
+
 # The agent's own lines are KTAP diagnostics already ("# ...").
 echo "ktier: conf_kvmgt_agent" > /dev/kmsg
 clock
@@ -78,6 +85,7 @@ done
 [ "$msis" -gt 0 ]
 result $? "the backend's MSIs reached the agent's eventfds ($msis signals)"
 
+echo "$hp_before" > /proc/sys/vm/nr_hugepages
 echo 1 > "/sys/bus/mdev/devices/$U1/remove" && echo 1 > "/sys/bus/mdev/devices/$U2/remove"
 result $? "the mdevs are removed"
 
