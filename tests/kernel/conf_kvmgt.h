@@ -44,8 +44,9 @@ const struct conf_kvmgt_guests *conf_kvmgt_guests(void);
  * @buf: the bytes to store (WRITE) or the room for those loaded (READ)
  * @len: their number, at most CONF_KVMGT_CHUNK
  *
- * Waits for the agent's answer, at most CONF_KVMGT_TIMEOUT_S seconds;
- * after one timeout every later request fails at once.
+ * Waits for the agent's answer, at most the module's timeout_s seconds
+ * (default CONF_KVMGT_TIMEOUT_S); after one timeout every later request
+ * fails at once.
  *
  * Context: the suite's thread; sleeps.
  * Return: the agent's result (0, -EFAULT for a range that is not all

@@ -6,7 +6,7 @@
  * guests' CPUs while it runs.  A static program of the kernel tier
  * (guest/tests/conf_kvmgt.sh).
  *
- *   conf_kvmgt_agent [--only SUBSTRING] GROUP:UUID [GROUP:UUID]
+ *   conf_kvmgt_agent [--only SUBSTRING] [--die-after N] GROUP:UUID [GROUP:UUID]
  *
  * Each GROUP:UUID is an mpt_mdev mdev (its IOMMU group number and UUID);
  * each becomes one guest:
@@ -28,6 +28,11 @@
  * 8 bytes with one mov (MMX movq for 8), so that KVM sees real guest
  * stores.  Afterwards it prints, as "# " lines, the suite's status and how
  * often the backend signalled each guest's MSI eventfds.
+ *
+ * --only runs the cases whose name contains SUBSTRING.  --die-after makes
+ * the agent die (exit status 9, at once, without answering) when the
+ * suite sends request N + 1: the module must then give up on it and end
+ * the suite rather than hang (conf_kvmgt.sh checks that).
  *
  * Exit status: the suite's (0 every case passed, 1 one failed, 2 it could
  * not run); 3 when the guests could not be made.
@@ -109,6 +114,7 @@ static struct guest guests[CONF_KVMGT_MAX_GUESTS];
 static unsigned int nr_guests;
 static int ctl = -1;
 static int run_over; /* RUN returned: the server may stop */
+static long die_after = -1;
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -500,6 +506,11 @@ static void *server(void *arg)
 				say("CONF_KVMGT_WAIT: %s", strerror(errno));
 			break;
 		}
+		if (die_after >= 0 && served == die_after) {
+			say("dying with request %u unanswered (--die-after)",
+			    w.seq);
+			_exit(9);
+		}
 		r.seq = w.seq;
 		r.result = serve(&w, buf);
 		if (!r.result && w.op == CONF_KVMGT_READ) {
@@ -561,7 +572,7 @@ static void report_msis(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: conf_kvmgt_agent [--only SUBSTRING] "
-			"GROUP:UUID [GROUP:UUID]\n");
+			"[--die-after N] GROUP:UUID [GROUP:UUID]\n");
 	return 2;
 }
 
@@ -573,9 +584,14 @@ int main(int argc, char **argv)
 	int a = 1, ret;
 
 	memset(&run, 0, sizeof(run));
-	if (a + 1 < argc && !strcmp(argv[a], "--only")) {
-		snprintf(run.only, sizeof(run.only), "%s", argv[a + 1]);
-		a += 2;
+	for (; a + 1 < argc && !strncmp(argv[a], "--", 2); a += 2) {
+		if (!strcmp(argv[a], "--only"))
+			snprintf(run.only, sizeof(run.only), "%s",
+				 argv[a + 1]);
+		else if (!strcmp(argv[a], "--die-after"))
+			die_after = atol(argv[a + 1]);
+		else
+			return usage();
 	}
 	if (a >= argc || argc - a > CONF_KVMGT_MAX_GUESTS)
 		return usage();

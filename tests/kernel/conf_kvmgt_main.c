@@ -18,9 +18,10 @@
  *   with CONF_KVMGT_REPLY.  Its vCPU really makes the loads and stores, so
  *   KVM's page tracking sees the stores.
  *
- * Every wait has a time limit: a request not answered within
- * CONF_KVMGT_TIMEOUT_S seconds fails, and every one after it fails at
- * once, so a dead agent ends the suite with failures instead of hanging.
+ * Every wait has a time limit: a request not answered within timeout_s
+ * seconds (a parameter, writable at run time; default
+ * CONF_KVMGT_TIMEOUT_S) fails, and every one after it fails at once, so a
+ * dead agent ends the suite with failures instead of hanging.
  *
  * The module does nothing at load but offer the device; unloading it is
  * refused while the device is open.
@@ -85,6 +86,11 @@ static struct {
 	.opened = ATOMIC_INIT(0),
 };
 
+static unsigned int timeout_s = CONF_KVMGT_TIMEOUT_S;
+module_param(timeout_s, uint, 0644);
+MODULE_PARM_DESC(timeout_s,
+		 "seconds to wait for the agent's answer (1 to 600, default 30)");
+
 const struct conf_kvmgt_guests *conf_kvmgt_guests(void)
 {
 	return &chan.guests;
@@ -129,7 +135,7 @@ int conf_kvmgt_request(unsigned int op, unsigned int guest, u64 gpa,
 	wake_up(&chan.req_wq);
 
 	wait_event_timeout(chan.reply_wq, conf_answered(),
-			   CONF_KVMGT_TIMEOUT_S * HZ);
+			   clamp(READ_ONCE(timeout_s), 1U, 600U) * HZ);
 
 	spin_lock(&chan.lock);
 	if (!chan.answered) {
@@ -146,8 +152,8 @@ int conf_kvmgt_request(unsigned int op, unsigned int guest, u64 gpa,
 	chan.answered = false;
 	spin_unlock(&chan.lock);
 	if (ret == -ETIMEDOUT)
-		pr_err(CONF_KVMGT_DEV ": the agent did not answer request %u within %d s: giving up on it\n",
-		       chan.seq, CONF_KVMGT_TIMEOUT_S);
+		pr_err(CONF_KVMGT_DEV ": the agent did not answer request %u in time: giving up on it\n",
+		       chan.seq);
 	/* Answered: the buffer is ours again. */
 	if (!ret && op == CONF_KVMGT_READ)
 		memcpy(buf, chan.data, len);

@@ -16,9 +16,10 @@
  *   answers it (with the bytes loaded).  WAIT fails with EAGAIN when no
  *   request came within a second, and with ESHUTDOWN once RUN is over.
  *
- * The module waits CONF_KVMGT_TIMEOUT_S seconds for each reply; after one
- * timeout it takes the agent for dead and fails every later request at
- * once, so that a dead agent ends the suite instead of hanging the kernel.
+ * The module waits CONF_KVMGT_TIMEOUT_S seconds (its parameter timeout_s)
+ * for each reply; after one timeout it takes the agent for dead and fails
+ * every later request at once, so that a dead agent ends the suite instead
+ * of hanging the kernel.
  * One agent at a time: a second open is EBUSY.
  */
 #ifndef MPT_CONF_KVMGT_UAPI_H

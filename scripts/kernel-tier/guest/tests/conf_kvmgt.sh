@@ -8,15 +8,16 @@
 # each mdev as a VMM does for a KVM VM of its own and has mpt_conf_kvmgt.ko
 # run the suite over those guests.  The suite's KTAP, from the kernel log,
 # is passed on whole as subtest 5 (the host checks every result and plan
-# in it).  Then: the backend's MSIs reached the agent's eventfds, the mdevs
-# go, everything unloads, and the kernel log has no bug report.
+# in it).  Then: the backend's MSIs reached the agent's eventfds, an
+# agent that dies mid-suite makes the suite end (failed) instead of hang,
+# the mdevs go, everything unloads, and the kernel log has no bug report.
 . /tier/lib.sh
 
 have mpt_conf_kvmgt ||
 	skip_all "mpt_conf_kvmgt.ko was not built (needs mpt_mdev.ko and include/mpt/kvmgt.h)"
 have mpt_testdev || skip_all "mpt_testdev.ko was not built"
 [ -x /tier/bin/conf_kvmgt_agent ] || skip_all "no conf_kvmgt_agent (gcc -static failed)"
-plan 9
+plan 10
 unload_all
 mark conf_kvmgt
 PARENT=/sys/class/mdev_bus/mpt_mdev
@@ -79,11 +80,27 @@ diag "mpt_conf_kvmgt: plan 1..${top:-(none)}, $nres results, $nbad failed"
 
 # inject_msi returned 0: the eventfds the agent set must have counted it.
 msis=0
-for n in $(sed -n 's/^# msi: guest [0-9]* signalled \([0-9]*\) times.*/\1/p' /tmp/agent.out); do
-	msis=$((msis + n))
+for c in $(sed -n 's/^# msi: guest [0-9]* signalled \([0-9]*\) times.*/\1/p' /tmp/agent.out); do
+	msis=$((msis + c))
 done
 [ "$msis" -gt 0 ]
 result $? "the backend's MSIs reached the agent's eventfds ($msis signals)"
+
+# A dead agent: the module gives up on it after one timeout (2 s here)
+# and ends the suite with failures at once, instead of hanging the kernel.
+echo 2 > /sys/module/mpt_conf_kvmgt/parameters/timeout_s
+mark conf_kvmgt_dead
+clock
+t0=$NOW
+/tier/bin/conf_kvmgt_agent --die-after 20 "$g1:$U1" "$g2:$U2" > /tmp/dead.out 2>&1
+st=$?
+clock
+since_mark conf_kvmgt_dead > /tmp/dead.log
+[ $st = 9 ] && grep -q 'did not answer request' /tmp/dead.log &&
+	grep -q '# mpt_conf_kvmgt: FAIL' /tmp/dead.log
+result $? "an agent dying mid-suite ends it, failed, in $((NOW - t0)) ms"
+[ $st = 9 ] || { diag "agent status $st:"; diag_file /tmp/dead.out; }
+grep -E 'did not answer|Totals' /tmp/dead.log | sed 's/^\[[ 0-9.]*\] *//; s/^# //; s/^/# /'
 
 echo "$hp_before" > /proc/sys/vm/nr_hugepages
 echo 1 > "/sys/bus/mdev/devices/$U1/remove" && echo 1 > "/sys/bus/mdev/devices/$U2/remove"
