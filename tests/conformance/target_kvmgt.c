@@ -11,8 +11,9 @@
  * (tests/kernel/conf_kvmgt_agent.c) is that VMM: it made a few such guests
  * with the suite's layout, and this target hands them out:
  *
- * - guest_create: a guest nobody uses, its RAM zeroed by the agent; the
- *   attach argument is its struct vfio_device;
+ * - guest_create: a guest nobody uses (the next in turn, so that the
+ *   cases run on every VM), its RAM zeroed by the agent; the attach
+ *   argument is its struct vfio_device;
  * - guest_read, guest_write: the agent's vCPU loads or stores (rep movsb
  *   through a buffer of the agent's own memslot; a store of 1, 2, 4 or 8
  *   bytes is one mov, or one MMX movq).  KVM's page tracking sees those
@@ -48,6 +49,7 @@ struct kvmgt_target {
 	unsigned int baseline; /* the backend's instances before the suite */
 	const struct conf_kvmgt_guests *guests;
 	bool in_use[CONF_KVMGT_MAX_GUESTS];
+	unsigned int last; /* the guest handed out last */
 };
 
 static struct kvmgt_target kvmgt_target_state;
@@ -110,17 +112,21 @@ static bool same_layout(const struct conf_kvmgt_guests *g,
 static void *kvmgt_guest_create(void *ctx, const struct mpt_conf_layout *layout)
 {
 	struct kvmgt_target *t = ctx;
-	unsigned int i;
+	unsigned int n = t->guests->nr, i, k;
 	int ret;
 
 	if (!same_layout(t->guests, layout)) {
 		diag("kvmgt target: the agent's guests have another layout");
 		return NULL;
 	}
-	for (i = 0; i < t->guests->nr && t->in_use[i]; i++)
-		;
-	if (i == t->guests->nr) {
-		diag("kvmgt target: all %u guests of the agent are in use", i);
+	/* Round robin, so that the cases run on every VM of the agent. */
+	for (k = 1; k <= n; k++) {
+		i = (t->last + k) % n;
+		if (!t->in_use[i])
+			break;
+	}
+	if (k > n) {
+		diag("kvmgt target: all %u guests of the agent are in use", n);
 		return NULL;
 	}
 	ret = conf_kvmgt_request(CONF_KVMGT_RESET, i, 0, NULL, 0);
@@ -130,6 +136,7 @@ static void *kvmgt_guest_create(void *ctx, const struct mpt_conf_layout *layout)
 		return NULL;
 	}
 	t->in_use[i] = true;
+	t->last = i;
 	return t->guests->dev[i];
 }
 
