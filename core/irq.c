@@ -343,3 +343,47 @@ int mpt_irq_register_msix_traps(struct mpt_instance *inst)
 				 msix_pba_access, (void *)(uintptr_t)pba,
 				 MSIX_FLAGS);
 }
+
+/* MSI: the programmed address, and the data but for the vector bits. */
+static int msi_vector_of(struct mpt_instance *inst, u64 addr, u32 data)
+{
+	unsigned int nvec = msi_enabled_vectors(inst);
+	u64 base_addr;
+	u32 base_data;
+
+	msi_message(inst, 0, &base_addr, &base_data);
+	if (addr != base_addr || (data & ~(nvec - 1)) != base_data)
+		return -ENOENT;
+	return (int)(data & (nvec - 1));
+}
+
+/* MSI-X: the first entry holding the message. */
+static int msix_vector_of(struct mpt_instance *inst, u64 addr, u32 data)
+{
+	struct mpt_irq *irq = &inst->irq;
+	unsigned int v;
+
+	for (v = 0; v < irq->msix_nr; v++) {
+		const struct mpt_msix_entry *e = &irq->msix_table[v];
+
+		if (e->data == data &&
+		    (e->addr_lo | (u64)e->addr_hi << 32) == addr)
+			return (int)v;
+	}
+	return -ENOENT;
+}
+
+int mpt_vdev_msi_vector(struct mpt_vdev *vdev, u64 addr, u32 data)
+{
+	struct mpt_instance *inst = to_inst(vdev);
+	int ret = -ENOENT;
+
+	mpt_spin_lock(&inst->irq.lock);
+	if (msix_enabled(inst))
+		ret = msix_vector_of(inst, addr, data);
+	else if (msi_enabled(inst))
+		ret = msi_vector_of(inst, addr, data);
+	mpt_spin_unlock(&inst->irq.lock);
+	return ret;
+}
+MPT_EXPORT(mpt_vdev_msi_vector);

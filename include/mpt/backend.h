@@ -302,4 +302,26 @@ MPT_API int mpt_vdev_doorbell(struct mpt_vdev *vdev, unsigned int bar,
  */
 MPT_API void *mpt_vdev_backend_handle(const struct mpt_vdev *vdev);
 
+/**
+ * mpt_vdev_msi_vector() - which vector an MSI message of an instance is
+ * @vdev: an instance
+ * @addr: the message address, as the inject_msi op received it
+ * @data: the message data, as the inject_msi op received it
+ *
+ * For backends that deliver each vector through its own channel (VFIO: one
+ * eventfd per MSI vector, which the VMM binds to a KVM irqfd) and so must
+ * tell vectors apart in inject_msi.  With MSI the message must carry the
+ * address and the data the guest programmed in the capability; with
+ * multi-message MSI the vector is in the data's low bits (as many as the
+ * guest enabled: log2 of the vectors in the Multiple Message Enable field).
+ * With MSI-X it is the first table entry holding that address and data.
+ * The answer is from the virtual configuration space now: a message
+ * raised before the guest reprogrammed the capability may no longer match.
+ *
+ * Context: any, does not sleep; takes the instance's interrupt spinlock.
+ * Return: the vector index (0 to the vectors enabled - 1); -ENOENT when
+ * neither MSI nor MSI-X is enabled or no vector has that message.
+ */
+MPT_API int mpt_vdev_msi_vector(struct mpt_vdev *vdev, u64 addr, u32 data);
+
 #endif /* MPT_BACKEND_H */

@@ -5,7 +5,8 @@
 # and nothing else but the port's few, push-based loading (no module
 # requests or looks up another: no request_module(), no symbol_get()),
 # mpt_sim importing the namespace and depending on mpt only, and
-# static-call dispatch really inline (objtool recorded the call sites).
+# static-call dispatch really inline (objtool recorded the call sites),
+# and mpt_mdev.ko exporting exactly its header (include/mpt/kvmgt.h).
 # SKIP only when no kernel headers can be installed.
 set -e
 cd "$(dirname "$0")/../.."
@@ -71,6 +72,16 @@ kver=$(cat $O/kernel/kver)
 report "every module is built for $kver" \
 	"$(for ko in $kos; do v=$(modinfo -F vermagic $ko | cut -d' ' -f1)
 		[ "$v" = "$kver" ] || echo "$ko: $v"; done)"
+# mpt_mdev.ko's own API (kvmgt.h, kernel only, no MPT_API): exactly it,
+# GPL-only in MPT.
+if [ -f $KO/mpt_mdev.ko ]; then
+	kdecl=$(tr '\n' ' ' < include/mpt/kvmgt.h | grep -oE '\bmpt_kvmgt_[a-z0-9_]+\(' |
+		tr -d '(' | sort -u)
+	kexp=$(awk '$3 ~ /\/mpt_mdev$/ { print $2 }' $SYMVERS | sort -u)
+	report "mpt_mdev.ko exports exactly kvmgt.h ($(echo "$kdecl" | wc -w)), GPL-only in MPT" \
+		"$([ "$kdecl" = "$kexp" ] || echo "declared: $kdecl; exported: $kexp" | tr '\n' ' '
+		awk '$3 ~ /\/mpt_mdev$/ && ($4 != "EXPORT_SYMBOL_GPL" || $5 != "MPT")' $SYMVERS)"
+fi
 # 16 call sites in the core, plus whatever the kernel's headers add.
 sites=$(objdump -r -j .static_call_sites $KO/mpt.ko 2>/dev/null |
 	grep -c '__SCK__mpt_sc_' || true)

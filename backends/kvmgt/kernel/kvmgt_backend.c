@@ -1,56 +1,128 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The mpt backend "kvmgt": instances of mediated devices run on it.  Its
- * guest is the VFIO device of an mdev (struct mpt_mdev_state): attach
- * stores it as the handle; inject_msi signals the eventfd set by
- * VFIO_DEVICE_SET_IRQS (MSI, ACTION_TRIGGER); read_gpa/write_gpa use
- * vfio_dma_rw(); dma_map and dma_unmap pin and unpin with
- * vfio_pin_pages()/vfio_unpin_pages().  Optional ops not implemented here
- * are absent, and the core answers -EOPNOTSUPP (or its documented default).
+ * guest is the VFIO device of an mdev of this module (include/mpt/kvmgt.h);
+ * attach makes a handle (struct kvmgt_guest) that holds the device and the
+ * VM, and puts it on the mdev's list, so that VFIO's DMA unmap and the
+ * close of the device reach every instance attached there.
+ *
+ * inject_msi signals the eventfd VFIO_DEVICE_SET_IRQS set for the message's
+ * MSI vector (msi.c); read_gpa/write_gpa use vfio_dma_rw(); dma_map and
+ * dma_unmap pin and unpin with vfio_pin_pages()/vfio_unpin_pages().  The
+ * guest accesses run under the mdev's session lock, read, and only in the
+ * session (open) the instance was attached in: after the VMM closed the
+ * device they fail with -ENODEV instead of reaching a closed VFIO device.
+ * Optional ops not implemented here are absent, and the core answers
+ * -EOPNOTSUPP (or its documented default).
  */
 #include <linux/iommu.h>
+#include <linux/kvm_host.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+
+#include <mpt/kvmgt.h>
 
 #include "mpt_mdev.h"
 
 static int kvmgt_attach(struct mpt_backend *backend, void *guest,
 			struct mpt_vdev *vdev, void **handle)
 {
-	if (!guest)
+	struct vfio_device *vfio = guest;
+	struct mpt_mdev_state *st;
+	struct kvmgt_guest *g;
+	int ret = 0;
+
+	if (!vfio || vfio->ops != &mpt_mdev_vfio_ops)
 		return -EINVAL;
-	*handle = guest;
+	st = to_mdev_state(vfio);
+	g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	g->st = st;
+	g->vdev = vdev;
+	down_read(&st->session_lock);
+	if (!st->open) {
+		ret = -ENODEV;
+	} else {
+		g->session = st->session;
+		g->kvm = st->kvm;
+		if (g->kvm)
+			kvm_get_kvm(g->kvm);
+		get_device(&vfio->device);
+		mutex_lock(&st->guests_lock);
+		list_add_tail(&g->node, &st->guests);
+		mutex_unlock(&st->guests_lock);
+	}
+	up_read(&st->session_lock);
+	if (ret) {
+		kfree(g);
+		return ret;
+	}
+	*handle = g;
 	return 0;
 }
 
 static void kvmgt_detach(void *handle)
 {
+	struct kvmgt_guest *g = handle;
+	struct mpt_mdev_state *st = g->st;
+
+	mutex_lock(&st->guests_lock);
+	list_del(&g->node);
+	mutex_unlock(&st->guests_lock);
+	if (g->kvm)
+		kvm_put_kvm(g->kvm);
+	kfree(g);
+	/* Last: this may be the reference that frees @st. */
+	vfio_put_device(&st->vfio);
 }
 
+/*
+ * Enter the session @g was attached in, for a guest access through VFIO.
+ * Returns with the session lock held for reading, or -ENODEV without it.
+ */
+static int kvmgt_session_enter(struct kvmgt_guest *g)
+{
+	struct mpt_mdev_state *st = g->st;
+
+	down_read(&st->session_lock);
+	if (likely(st->open && st->session == g->session))
+		return 0;
+	up_read(&st->session_lock);
+	return -ENODEV;
+}
+
+static void kvmgt_session_leave(struct kvmgt_guest *g)
+{
+	up_read(&g->st->session_lock);
+}
+
+/*
+ * Each MSI vector has its own eventfd: find the vector the message is for
+ * in the instance's configuration space.
+ */
 int kvmgt_inject_msi(void *handle, u64 addr, u32 data)
 {
-	struct mpt_mdev_state *st = handle;
-	unsigned long flags;
-	int ret = -EIO;
+	struct kvmgt_guest *g = handle;
+	int vector = mpt_vdev_msi_vector(g->vdev, addr, data);
 
-	spin_lock_irqsave(&st->irq_lock, flags);
-	if (st->msi_trigger) {
-		eventfd_signal(st->msi_trigger, 1);
-		ret = 0;
-	}
-	spin_unlock_irqrestore(&st->irq_lock, flags);
-	return ret;
+	if (vector < 0)
+		return -EIO;
+	return mpt_mdev_signal_msi(g->st, vector);
 }
 
-static int kvmgt_rw_gpa(void *handle, u64 gpa, void *buf, size_t len,
+static int kvmgt_rw_gpa(struct kvmgt_guest *g, u64 gpa, void *buf, size_t len,
 			bool write)
 {
-	struct mpt_mdev_state *st = handle;
 	int ret;
 
 	if (!len)
 		return 0;
-	ret = vfio_dma_rw(&st->vfio, gpa, buf, len, write);
+	ret = kvmgt_session_enter(g);
+	if (ret)
+		return ret;
+	ret = vfio_dma_rw(&g->st->vfio, gpa, buf, len, write);
+	kvmgt_session_leave(g);
 	return ret ? -EFAULT : 0;
 }
 
@@ -64,30 +136,27 @@ static int kvmgt_write_gpa(void *handle, u64 gpa, const void *buf, size_t len)
 	return kvmgt_rw_gpa(handle, gpa, (void *)buf, len, true);
 }
 
-static int kvmgt_dma_map(void *handle, u64 gfn, u64 size, u64 *dma_addr)
+/* Pin @npage pages at @gfn; they must be host-contiguous. */
+static int kvmgt_pin_contiguous(struct vfio_device *vfio, u64 gfn, int npage,
+				u64 *dma_addr)
 {
-	struct mpt_mdev_state *st = handle;
-	int npage = size >> PAGE_SHIFT;
 	struct page **pages;
 	int i, ret;
 
-	if (!npage)
-		return -EINVAL;
 	pages = kcalloc(npage, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
-	ret = vfio_pin_pages(&st->vfio, gfn << PAGE_SHIFT, npage,
+	ret = vfio_pin_pages(vfio, gfn << PAGE_SHIFT, npage,
 			     IOMMU_READ | IOMMU_WRITE, pages);
 	if (ret != npage) {
 		if (ret > 0)
-			vfio_unpin_pages(&st->vfio, gfn << PAGE_SHIFT, ret);
+			vfio_unpin_pages(vfio, gfn << PAGE_SHIFT, ret);
 		ret = ret < 0 && ret != -EINVAL ? ret : -EFAULT;
 		goto out;
 	}
-	/* A multi-page mapping needs host-contiguous pages. */
 	for (i = 1; i < npage; i++) {
 		if (page_to_pfn(pages[i]) != page_to_pfn(pages[0]) + i) {
-			vfio_unpin_pages(&st->vfio, gfn << PAGE_SHIFT, npage);
+			vfio_unpin_pages(vfio, gfn << PAGE_SHIFT, npage);
 			ret = -EFAULT;
 			goto out;
 		}
@@ -100,11 +169,32 @@ out:
 	return ret;
 }
 
+static int kvmgt_dma_map(void *handle, u64 gfn, u64 size, u64 *dma_addr)
+{
+	struct kvmgt_guest *g = handle;
+	int npage = size >> PAGE_SHIFT;
+	int ret;
+
+	if (!npage)
+		return -EINVAL;
+	ret = kvmgt_session_enter(g);
+	if (ret)
+		return ret;
+	ret = kvmgt_pin_contiguous(&g->st->vfio, gfn, npage, dma_addr);
+	kvmgt_session_leave(g);
+	return ret;
+}
+
+/*
+ * No session check: the close of the device unmaps every mapping while
+ * the VFIO device is still open (vfio_device.c), so an unmap always finds
+ * it open.
+ */
 static void kvmgt_dma_unmap(void *handle, u64 gfn, u64 size, u64 dma_addr)
 {
-	struct mpt_mdev_state *st = handle;
+	struct kvmgt_guest *g = handle;
 
-	vfio_unpin_pages(&st->vfio, gfn << PAGE_SHIFT, size >> PAGE_SHIFT);
+	vfio_unpin_pages(&g->st->vfio, gfn << PAGE_SHIFT, size >> PAGE_SHIFT);
 }
 
 const struct mpt_backend_ops kvmgt_ops = {
@@ -121,3 +211,8 @@ const struct mpt_backend_ops kvmgt_ops = {
 	.owner = THIS_MODULE,
 };
 
+const struct mpt_backend_ops *mpt_kvmgt_ops(void)
+{
+	return &kvmgt_ops;
+}
+EXPORT_SYMBOL_NS_GPL(mpt_kvmgt_ops, MPT);

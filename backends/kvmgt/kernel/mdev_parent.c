@@ -19,6 +19,8 @@
 #include <linux/module.h>
 #include <linux/string.h>
 
+#include <mpt/kvmgt.h>
+
 #include "mpt_mdev.h"
 
 #define MPT_MDEV_MAX_TYPES 8
@@ -45,6 +47,12 @@ static const char *mpt_mdev_type_name(struct mdev_type *mtype)
 	return container_of(mtype, struct mpt_mdev_type, mtype)->name;
 }
 
+struct mpt_backend *mpt_kvmgt_backend(void)
+{
+	return mpt_mdev_backend;
+}
+EXPORT_SYMBOL_NS_GPL(mpt_kvmgt_backend, MPT);
+
 static int mpt_mdev_probe(struct mdev_device *mdev)
 {
 	struct mpt_mdev_state *st;
@@ -65,6 +73,7 @@ static int mpt_mdev_probe(struct mdev_device *mdev)
 	if (ret)
 		goto destroy;
 	dev_set_drvdata(&mdev->dev, st);
+	mpt_mdev_list_add(st);
 	return 0;
 destroy:
 	mpt_vdev_destroy(st->vdev);
@@ -77,6 +86,8 @@ static void mpt_mdev_remove(struct mdev_device *mdev)
 {
 	struct mpt_mdev_state *st = dev_get_drvdata(&mdev->dev);
 
+	mpt_mdev_list_del(st);
+	/* Waits for the VMM to close the device (see the request op). */
 	vfio_unregister_group_dev(&st->vfio);
 	mpt_vdev_destroy(st->vdev);
 	vfio_put_device(&st->vfio);

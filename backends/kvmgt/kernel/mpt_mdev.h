@@ -1,16 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * mpt_mdev.ko, shared by its files: the state of one mediated device.
+ * mpt_mdev.ko, shared by its files: the state of one mediated device and
+ * of one instance attached to it.
  *
  *   mdev_parent.c    the mdev parent: types, create/remove, module init
+ *   device_lookup.c  the open mdevs by UUID, for test harnesses and tools
  *   vfio_device.c    the VFIO device a VMM opens: regions, ioctls
+ *   session.c        from open to close: the VM, what instances may do
+ *   msi.c            the MSI and request eventfds
  *   kvmgt_backend.c  the mpt backend "kvmgt" the instances run on
  */
 #ifndef MPT_MDEV_H
 #define MPT_MDEV_H
 
 #include <linux/eventfd.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
 
@@ -19,6 +25,7 @@
 #define MPT_MDEV_NAME "mpt_mdev"
 #define MPT_MDEV_BACKEND "kvmgt"
 #define MPT_MDEV_CFG_SIZE 256
+#define MPT_MDEV_MAX_MSI 32 /* multi-message MSI's limit */
 
 /* Region offsets as the kernel's samples encode them: index << 40. */
 #define MPT_MDEV_SHIFT 40
@@ -26,21 +33,66 @@
 #define MPT_MDEV_OFFSET(pos) ((pos) & ((1ULL << MPT_MDEV_SHIFT) - 1))
 #define MPT_MDEV_POS(index) ((u64)(index) << MPT_MDEV_SHIFT)
 
+struct kvm;
+
 /**
  * struct mpt_mdev_state - one mediated device
  * @vfio: the VFIO device (first: vfio_alloc_device() requires it)
  * @vdev: its mpt instance, created with the mdev, destroyed with it
+ * @node: in the list of mdevs device_lookup.c searches by UUID
  * @lock: serialises open, close and the ioctls that change state
- * @irq_lock: guards @msi_trigger against concurrent injection
- * @msi_trigger: the eventfd VFIO_DEVICE_SET_IRQS gave for MSI vector 0
+ * @session_lock: written by open and close, read around every guest
+ *	access of an attached instance (vfio_dma_rw, pinning), so none runs
+ *	into a closed device
+ * @open: a VMM has the device open (under @session_lock)
+ * @session: counts opens; an instance works only in the session it was
+ *	attached in (under @session_lock)
+ * @kvm: the VM the VFIO group was linked to at open (KVM-VFIO device),
+ *	referenced from open to close; NULL without one
+ * @guests_lock: guards @guests
+ * @guests: the attached instances (struct kvmgt_guest), the mdev's own
+ *	and those attached by others (tests, tools)
+ * @irq_lock: guards @msi_trigger and @req_trigger against concurrent
+ *	signalling
+ * @msi_trigger: the eventfds VFIO_DEVICE_SET_IRQS gave for the MSI vectors
+ * @req_trigger: the eventfd it gave for the request interrupt
  */
 struct mpt_mdev_state {
 	struct vfio_device vfio;
 	struct mpt_vdev *vdev;
+	struct list_head node;
 	struct mutex lock;
+	struct rw_semaphore session_lock;
+	bool open;
+	unsigned long session;
+	struct kvm *kvm;
+	struct mutex guests_lock;
+	struct list_head guests;
 	spinlock_t irq_lock;
-	struct eventfd_ctx *msi_trigger;
+	struct eventfd_ctx *msi_trigger[MPT_MDEV_MAX_MSI];
+	struct eventfd_ctx *req_trigger;
 };
+
+/**
+ * struct kvmgt_guest - the kvmgt backend's handle of one attached instance
+ * @st: the mdev it is attached to (a reference on its VFIO device)
+ * @vdev: the instance
+ * @node: in @st->guests
+ * @session: @st->session at attach
+ * @kvm: @st->kvm at attach, referenced until detach; NULL without a VM
+ */
+struct kvmgt_guest {
+	struct mpt_mdev_state *st;
+	struct mpt_vdev *vdev;
+	struct list_head node;
+	unsigned long session;
+	struct kvm *kvm;
+};
+
+static inline struct mpt_mdev_state *to_mdev_state(struct vfio_device *vfio)
+{
+	return container_of(vfio, struct mpt_mdev_state, vfio);
+}
 
 /* kvmgt_backend.c */
 extern const struct mpt_backend_ops kvmgt_ops;
@@ -48,5 +100,21 @@ int kvmgt_inject_msi(void *handle, u64 addr, u32 data);
 
 /* vfio_device.c */
 extern const struct vfio_device_ops mpt_mdev_vfio_ops;
+
+/* msi.c */
+unsigned int mpt_mdev_irq_count(struct mpt_mdev_state *st, unsigned int index);
+int mpt_mdev_set_irqs(struct mpt_mdev_state *st, unsigned long arg);
+void mpt_mdev_clear_irqs(struct mpt_mdev_state *st);
+int mpt_mdev_signal_msi(struct mpt_mdev_state *st, unsigned int vector);
+void mpt_mdev_request(struct vfio_device *vfio, unsigned int count);
+
+/* session.c */
+int mpt_mdev_session_begin(struct mpt_mdev_state *st);
+void mpt_mdev_session_end(struct mpt_mdev_state *st);
+void mpt_mdev_invalidate_guests(struct mpt_mdev_state *st, u64 gfn, u64 nr);
+
+/* device_lookup.c: probe adds an mdev once registered, remove first drops it */
+void mpt_mdev_list_add(struct mpt_mdev_state *st);
+void mpt_mdev_list_del(struct mpt_mdev_state *st);
 
 #endif /* MPT_MDEV_H */

@@ -2,10 +2,12 @@
 /*
  * The VFIO device of an mdev, as a VMM (QEMU's vfio-pci, mptrun --vfio)
  * drives it.  Opening attaches and activates the mpt instance; closing
- * deactivates and detaches it.  Regions: the config space
+ * deactivates and detaches it; the session (session.c) links the VM and
+ * bounds what other instances attached to the mdev may do.  Regions: the config space
  * (VFIO_PCI_CONFIG_REGION_INDEX, 256 bytes, mpt_vdev_cfg_access) and BARs
- * 0-5 (mpt_vdev_bar_rw), at index << 40.  Interrupts: MSI, one eventfd
- * (vector 0).  VFIO's dma_unmap callback calls mpt_dma_invalidate().
+ * 0-5 (mpt_vdev_bar_rw), at index << 40.  Interrupts (msi.c): MSI, one
+ * eventfd per vector, and the request eventfd.  VFIO's dma_unmap callback invalidates the range in
+ * every instance attached to the mdev.
  */
 #include <linux/uaccess.h>
 
@@ -13,7 +15,20 @@
 
 static struct mpt_mdev_state *to_state(struct vfio_device *vfio)
 {
-	return container_of(vfio, struct mpt_mdev_state, vfio);
+	return to_mdev_state(vfio);
+}
+
+/* The mdev's own instance, attached for the session the open starts. */
+static int mpt_mdev_attach_own(struct mpt_mdev_state *st)
+{
+	int ret = mpt_vdev_attach(st->vdev, &st->vfio);
+
+	if (ret)
+		return ret;
+	ret = mpt_vdev_activate(st->vdev);
+	if (ret)
+		mpt_vdev_detach(st->vdev);
+	return ret;
 }
 
 static int mpt_mdev_open(struct vfio_device *vfio)
@@ -22,28 +37,14 @@ static int mpt_mdev_open(struct vfio_device *vfio)
 	int ret;
 
 	mutex_lock(&st->lock);
-	ret = mpt_vdev_attach(st->vdev, st);
+	ret = mpt_mdev_session_begin(st);
 	if (!ret) {
-		ret = mpt_vdev_activate(st->vdev);
+		ret = mpt_mdev_attach_own(st);
 		if (ret)
-			mpt_vdev_detach(st->vdev);
+			mpt_mdev_session_end(st);
 	}
 	mutex_unlock(&st->lock);
 	return ret;
-}
-
-static void mpt_mdev_set_trigger(struct mpt_mdev_state *st,
-				 struct eventfd_ctx *ctx)
-{
-	struct eventfd_ctx *old;
-	unsigned long flags;
-
-	spin_lock_irqsave(&st->irq_lock, flags);
-	old = st->msi_trigger;
-	st->msi_trigger = ctx;
-	spin_unlock_irqrestore(&st->irq_lock, flags);
-	if (old)
-		eventfd_ctx_put(old);
 }
 
 static void mpt_mdev_close(struct vfio_device *vfio)
@@ -54,19 +55,19 @@ static void mpt_mdev_close(struct vfio_device *vfio)
 	if (mpt_vdev_state(st->vdev) == MPT_VDEV_ACTIVE)
 		mpt_vdev_deactivate(st->vdev);
 	mpt_vdev_detach(st->vdev);
-	mpt_mdev_set_trigger(st, NULL);
+	mpt_mdev_session_end(st);
+	mpt_mdev_clear_irqs(st);
 	mutex_unlock(&st->lock);
 }
 
 static void mpt_mdev_dma_unmap(struct vfio_device *vfio, u64 iova, u64 length)
 {
-	struct mpt_mdev_state *st = to_state(vfio);
 	u64 first = iova >> PAGE_SHIFT;
 	u64 last = (iova + length - 1) >> PAGE_SHIFT;
 
 	if (!length)
 		return;
-	mpt_dma_invalidate(st->vdev, first, last - first + 1);
+	mpt_mdev_invalidate_guests(to_state(vfio), first, last - first + 1);
 }
 
 static u64 mpt_mdev_region_size(struct mpt_mdev_state *st, unsigned int index)
@@ -139,57 +140,10 @@ static ssize_t mpt_mdev_write(struct vfio_device *vfio, const char __user *buf,
 	return mpt_mdev_rw(vfio, (char __user *)buf, count, ppos, true);
 }
 
-static int mpt_mdev_set_irqs(struct mpt_mdev_state *st, unsigned long arg)
-{
-	const struct mpt_pci_desc *pci = st->vdev->type->pci;
-	unsigned int nvec = pci ? pci->msi_vectors : 0;
-	struct vfio_irq_set hdr;
-	struct eventfd_ctx *ctx;
-	size_t data_size = 0;
-	s32 fd;
-	int ret;
-
-	if (copy_from_user(&hdr, (void __user *)arg,
-			   offsetofend(struct vfio_irq_set, count)))
-		return -EFAULT;
-	ret = vfio_set_irqs_validate_and_prepare(&hdr, nvec,
-						 VFIO_PCI_NUM_IRQS, &data_size);
-	if (ret)
-		return ret;
-	if (hdr.index != VFIO_PCI_MSI_IRQ_INDEX || !nvec)
-		return -EINVAL;
-	if (!(hdr.flags & VFIO_IRQ_SET_ACTION_TRIGGER))
-		return -ENOTTY;
-	/* One eventfd, vector 0, in this slice. */
-	if (hdr.start != 0)
-		return -EINVAL;
-	if (hdr.flags & VFIO_IRQ_SET_DATA_NONE) {
-		if (!hdr.count) {
-			mpt_mdev_set_trigger(st, NULL);
-			return 0;
-		}
-		return kvmgt_inject_msi(st, 0, 0);
-	}
-	if (!(hdr.flags & VFIO_IRQ_SET_DATA_EVENTFD) || hdr.count != 1)
-		return -EINVAL;
-	if (copy_from_user(&fd, (void __user *)(arg + sizeof(hdr)), sizeof(fd)))
-		return -EFAULT;
-	if (fd < 0) {
-		mpt_mdev_set_trigger(st, NULL);
-		return 0;
-	}
-	ctx = eventfd_ctx_fdget(fd);
-	if (IS_ERR(ctx))
-		return PTR_ERR(ctx);
-	mpt_mdev_set_trigger(st, ctx);
-	return 0;
-}
-
 static long mpt_mdev_ioctl(struct vfio_device *vfio, unsigned int cmd,
 			   unsigned long arg)
 {
 	struct mpt_mdev_state *st = to_state(vfio);
-	const struct mpt_pci_desc *pci = st->vdev->type->pci;
 	unsigned long minsz;
 	int ret;
 
@@ -236,13 +190,8 @@ static long mpt_mdev_ioctl(struct vfio_device *vfio, unsigned int cmd,
 			return -EFAULT;
 		if (info.argsz < minsz || info.index >= VFIO_PCI_NUM_IRQS)
 			return -EINVAL;
-		info.flags = 0;
-		info.count = 0;
-		if (info.index == VFIO_PCI_MSI_IRQ_INDEX && pci &&
-		    pci->msi_vectors) {
-			info.flags = VFIO_IRQ_INFO_EVENTFD;
-			info.count = 1;
-		}
+		info.count = mpt_mdev_irq_count(st, info.index);
+		info.flags = info.count ? VFIO_IRQ_INFO_EVENTFD : 0;
 		return copy_to_user((void __user *)arg, &info, minsz) ?
 			       -EFAULT : 0;
 	}
@@ -262,6 +211,10 @@ static int mpt_mdev_init_dev(struct vfio_device *vfio)
 	struct mpt_mdev_state *st = to_state(vfio);
 
 	mutex_init(&st->lock);
+	init_rwsem(&st->session_lock);
+	mutex_init(&st->guests_lock);
+	INIT_LIST_HEAD(&st->guests);
+	INIT_LIST_HEAD(&st->node);
 	spin_lock_init(&st->irq_lock);
 	return 0;
 }
@@ -282,5 +235,6 @@ const struct vfio_device_ops mpt_mdev_vfio_ops = {
 	.write = mpt_mdev_write,
 	.ioctl = mpt_mdev_ioctl,
 	.dma_unmap = mpt_mdev_dma_unmap,
+	.request = mpt_mdev_request,
 };
 
