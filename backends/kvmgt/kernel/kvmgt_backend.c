@@ -12,8 +12,9 @@
  * guest accesses run under the mdev's session lock, read, and only in the
  * session (open) the instance was attached in: after the VMM closed the
  * device they fail with -ENODEV instead of reaching a closed VFIO device.
- * Optional ops not implemented here are absent, and the core answers
- * -EOPNOTSUPP (or its documented default).
+ * Page tracking and is_valid_gfn are KVM's (page_track.c); gfn_to_pfn
+ * pins the page for a moment.  Optional ops not implemented here are
+ * absent, and the core answers -EOPNOTSUPP (or its documented default).
  */
 #include <linux/iommu.h>
 #include <linux/kvm_host.h>
@@ -49,6 +50,7 @@ static int kvmgt_attach(struct mpt_backend *backend, void *guest,
 		if (g->kvm)
 			kvm_get_kvm(g->kvm);
 		get_device(&vfio->device);
+		kvmgt_track_attach(g);
 		mutex_lock(&st->guests_lock);
 		list_add_tail(&g->node, &st->guests);
 		mutex_unlock(&st->guests_lock);
@@ -70,31 +72,12 @@ static void kvmgt_detach(void *handle)
 	mutex_lock(&st->guests_lock);
 	list_del(&g->node);
 	mutex_unlock(&st->guests_lock);
+	kvmgt_track_detach(g);
 	if (g->kvm)
 		kvm_put_kvm(g->kvm);
 	kfree(g);
 	/* Last: this may be the reference that frees @st. */
 	vfio_put_device(&st->vfio);
-}
-
-/*
- * Enter the session @g was attached in, for a guest access through VFIO.
- * Returns with the session lock held for reading, or -ENODEV without it.
- */
-static int kvmgt_session_enter(struct kvmgt_guest *g)
-{
-	struct mpt_mdev_state *st = g->st;
-
-	down_read(&st->session_lock);
-	if (likely(st->open && st->session == g->session))
-		return 0;
-	up_read(&st->session_lock);
-	return -ENODEV;
-}
-
-static void kvmgt_session_leave(struct kvmgt_guest *g)
-{
-	up_read(&g->st->session_lock);
 }
 
 /*
@@ -186,6 +169,32 @@ static int kvmgt_dma_map(void *handle, u64 gfn, u64 size, u64 *dma_addr)
 }
 
 /*
+ * gfn_to_pfn: pin the page through VFIO to learn its frame, then unpin;
+ * works in any process context, with or without a VM.
+ */
+static int kvmgt_gfn_to_pfn(void *handle, u64 gfn, u64 *pfn)
+{
+	struct kvmgt_guest *g = handle;
+	struct page *page;
+	int ret;
+
+	ret = kvmgt_session_enter(g);
+	if (ret)
+		return ret;
+	ret = vfio_pin_pages(&g->st->vfio, gfn << PAGE_SHIFT, 1, IOMMU_READ,
+			     &page);
+	if (ret == 1) {
+		*pfn = page_to_pfn(page);
+		vfio_unpin_pages(&g->st->vfio, gfn << PAGE_SHIFT, 1);
+		ret = 0;
+	} else {
+		ret = -EFAULT;
+	}
+	kvmgt_session_leave(g);
+	return ret;
+}
+
+/*
  * No session check: the close of the device unmaps every mapping while
  * the VFIO device is still open (vfio_device.c), so an unmap always finds
  * it open.
@@ -208,6 +217,10 @@ const struct mpt_backend_ops kvmgt_ops = {
 	.write_gpa = kvmgt_write_gpa,
 	.dma_map = kvmgt_dma_map,
 	.dma_unmap = kvmgt_dma_unmap,
+	.enable_page_track = kvmgt_enable_page_track,
+	.disable_page_track = kvmgt_disable_page_track,
+	.gfn_to_pfn = kvmgt_gfn_to_pfn,
+	.is_valid_gfn = kvmgt_is_valid_gfn,
 	.owner = THIS_MODULE,
 };
 

@@ -9,11 +9,13 @@
  *   session.c        from open to close: the VM, what instances may do
  *   msi.c            the MSI and request eventfds
  *   kvmgt_backend.c  the mpt backend "kvmgt" the instances run on
+ *   page_track.c     its write-tracking of guest pages, on KVM's API
  */
 #ifndef MPT_MDEV_H
 #define MPT_MDEV_H
 
 #include <linux/eventfd.h>
+#include <linux/kvm_host.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
@@ -32,8 +34,6 @@
 #define MPT_MDEV_INDEX(pos) ((pos) >> MPT_MDEV_SHIFT)
 #define MPT_MDEV_OFFSET(pos) ((pos) & ((1ULL << MPT_MDEV_SHIFT) - 1))
 #define MPT_MDEV_POS(index) ((u64)(index) << MPT_MDEV_SHIFT)
-
-struct kvm;
 
 /**
  * struct mpt_mdev_state - one mediated device
@@ -80,6 +80,9 @@ struct mpt_mdev_state {
  * @node: in @st->guests
  * @session: @st->session at attach
  * @kvm: @st->kvm at attach, referenced until detach; NULL without a VM
+ * @track: its page-track notifier on @kvm (page_track.c)
+ * @tracked: the gfns it write-protected in @kvm
+ * @told_no_vm: it logged that page tracking needs a VM
  */
 struct kvmgt_guest {
 	struct mpt_mdev_state *st;
@@ -87,6 +90,9 @@ struct kvmgt_guest {
 	struct list_head node;
 	unsigned long session;
 	struct kvm *kvm;
+	struct kvm_page_track_notifier_node track;
+	struct xarray tracked;
+	bool told_no_vm;
 };
 
 static inline struct mpt_mdev_state *to_mdev_state(struct vfio_device *vfio)
@@ -94,9 +100,37 @@ static inline struct mpt_mdev_state *to_mdev_state(struct vfio_device *vfio)
 	return container_of(vfio, struct mpt_mdev_state, vfio);
 }
 
+/*
+ * Enter the session @g was attached in, for a guest access through VFIO
+ * or KVM: 0 with @st->session_lock held for reading, or -ENODEV without
+ * it once the VMM closed the device.
+ */
+static inline int kvmgt_session_enter(struct kvmgt_guest *g)
+{
+	struct mpt_mdev_state *st = g->st;
+
+	down_read(&st->session_lock);
+	if (likely(st->open && st->session == g->session))
+		return 0;
+	up_read(&st->session_lock);
+	return -ENODEV;
+}
+
+static inline void kvmgt_session_leave(struct kvmgt_guest *g)
+{
+	up_read(&g->st->session_lock);
+}
+
 /* kvmgt_backend.c */
 extern const struct mpt_backend_ops kvmgt_ops;
 int kvmgt_inject_msi(void *handle, u64 addr, u32 data);
+
+/* page_track.c */
+void kvmgt_track_attach(struct kvmgt_guest *g);
+void kvmgt_track_detach(struct kvmgt_guest *g);
+int kvmgt_enable_page_track(void *handle, u64 gfn);
+int kvmgt_disable_page_track(void *handle, u64 gfn);
+bool kvmgt_is_valid_gfn(void *handle, u64 gfn);
 
 /* vfio_device.c */
 extern const struct vfio_device_ops mpt_mdev_vfio_ops;

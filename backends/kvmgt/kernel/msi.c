@@ -48,7 +48,10 @@ static struct eventfd_ctx **mpt_mdev_slots(struct mpt_mdev_state *st,
 	return NULL;
 }
 
-/* Put @count eventfds in @slots[@start...], dropping what they replace. */
+/*
+ * Put @count eventfds in @slots[@start...] and drop the ones they replace;
+ * @ctx is left all NULL.
+ */
 static void mpt_mdev_swap_slots(struct mpt_mdev_state *st,
 				struct eventfd_ctx **slots, unsigned int start,
 				unsigned int count, struct eventfd_ctx **ctx)
@@ -60,9 +63,11 @@ static void mpt_mdev_swap_slots(struct mpt_mdev_state *st,
 	for (i = 0; i < count; i++)
 		swap(slots[start + i], ctx[i]);
 	spin_unlock_irqrestore(&st->irq_lock, flags);
-	for (i = 0; i < count; i++)
+	for (i = 0; i < count; i++) {
 		if (ctx[i])
 			eventfd_ctx_put(ctx[i]);
+		ctx[i] = NULL;
+	}
 }
 
 /**

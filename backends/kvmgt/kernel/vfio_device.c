@@ -3,11 +3,11 @@
  * The VFIO device of an mdev, as a VMM (QEMU's vfio-pci, mptrun --vfio)
  * drives it.  Opening attaches and activates the mpt instance; closing
  * deactivates and detaches it; the session (session.c) links the VM and
- * bounds what other instances attached to the mdev may do.  Regions: the config space
- * (VFIO_PCI_CONFIG_REGION_INDEX, 256 bytes, mpt_vdev_cfg_access) and BARs
- * 0-5 (mpt_vdev_bar_rw), at index << 40.  Interrupts (msi.c): MSI, one
- * eventfd per vector, and the request eventfd.  VFIO's dma_unmap callback invalidates the range in
- * every instance attached to the mdev.
+ * bounds what other instances attached to the mdev may do.  Regions: the
+ * config space (VFIO_PCI_CONFIG_REGION_INDEX, 256 bytes,
+ * mpt_vdev_cfg_access) and BARs 0-5 (mpt_vdev_bar_rw), at index << 40.  Interrupts (msi.c): MSI, one
+ * eventfd per vector, and the request eventfd.  VFIO's dma_unmap
+ * callback invalidates the range in every instance attached to the mdev.
  */
 #include <linux/uaccess.h>
 
@@ -67,6 +67,8 @@ static void mpt_mdev_dma_unmap(struct vfio_device *vfio, u64 iova, u64 length)
 
 	if (!length)
 		return;
+	if (iova + length - 1 < iova)	/* to the end of the address space */
+		last = ~0ULL >> PAGE_SHIFT;
 	mpt_mdev_invalidate_guests(to_state(vfio), first, last - first + 1);
 }
 

@@ -7,20 +7,26 @@
 # UUID, a duplicate and an exhausted type are refused); runs
 # /tier/bin/vfio_client (tests/kernel/vfio_client.c), whose KTAP is the
 # subtest of one result: container, group, type1 IOMMU (emulated, no IOMMU
-# under TCG), device fd, GET_INFO, config-space IDs, BAR0, MSI eventfd,
-# reset, and rmmod mpt_mdev refused while the device is open.  Then
-# rmmod is refused while the mdev exists, the mdev is removed and
-# everything unloads in reverse, leaving no bug report in the kernel log.
+# under TCG), device fd, GET_INFO, config-space IDs, BAR0, 4 MSI vectors
+# each reaching its own eventfd, the request interrupt, guest memory the
+# device reads, fills and DMA-maps (VFIO_IOMMU_MAP_DMA; an unmap
+# invalidates), page tracking refused without a VM, reset, rmmod mpt_mdev
+# refused while the device is open, close and reopen.  A second mdev is
+# removed while open: the client's request eventfd fires and the remove
+# completes when it closes.  Then rmmod is refused while the first mdev
+# exists, it is removed and everything unloads in reverse, leaving no bug
+# report in the kernel log.
 . /tier/lib.sh
 
 have mpt_mdev || skip_all "mpt_mdev.ko was not built (no VFIO/mdev headers)"
 have mpt_testdev || skip_all "mpt_testdev.ko was not built"
 [ -x /tier/bin/vfio_client ] || skip_all "no vfio_client (gcc -static failed)"
-plan 12
+plan 13
 unload_all
 mark mdev
 TESTDEV_IDS="1af4 10f2"	# tests/kernel/testdev.c
 UUID=5a4d7e2c-0b1f-4c6e-9d3a-6f1e2b3c4d5e
+UUID2=6b5e8f3d-1c20-4d7f-8e4b-7a2f3c4d5e6f
 PARENT=/sys/class/mdev_bus/mpt_mdev
 TYPE=$PARENT/mdev_supported_types/mpt_mdev-testdev
 
@@ -74,6 +80,16 @@ echo "ktier: vfio_client" > /dev/kmsg
 st=$?
 cat /tmp/client.out
 result $st "vfio_client drives the mdev through VFIO"
+
+echo "ktier: vfio_client remove" > /dev/kmsg
+ok=1
+if echo "$UUID2" > "$TYPE/create"; then
+	grp2=$(basename "$(readlink "/sys/bus/mdev/devices/$UUID2/iommu_group")")
+	/tier/bin/vfio_client remove "$grp2" "$UUID2" > /tmp/client.out 2>&1
+	ok=$?
+	cat /tmp/client.out
+fi
+result $ok "an mdev removed while open asks the VMM to close it (request eventfd)"
 
 ! rmmod mpt_mdev 2> /dev/null && ! rmmod mpt_testdev 2> /dev/null &&
 	loaded mpt_mdev && loaded mpt_testdev
