@@ -11,15 +11,16 @@
  * Each GROUP:UUID is an mpt_mdev mdev (its IOMMU group number and UUID);
  * each becomes one guest:
  *
- * - a KVM VM with the suite's RAM layout (tests/conformance/conformance.h),
- *   one memslot per region, and a memslot of the agent's own outside it
- *   (STUB_GPA: a page of code and a scratch buffer) for a vCPU in 32-bit
- *   protected mode, paging off;
+ * - a KVM VM with the suite's RAM layout (tests/conformance/conformance.h)
+ *   in 2 MiB pages (see map_huge()), one memslot per region, and a memslot
+ *   of the agent's own outside it (STUB_GPA: a page of code and a scratch
+ *   buffer) for a vCPU in 32-bit protected mode, paging off;
  * - the mdev opened as a VMM opens it: a type1 container mapping the RAM
  *   with VFIO_IOMMU_MAP_DMA at iova = guest-physical address, the group
  *   added to the VM's KVM-VFIO device BEFORE VFIO_GROUP_GET_DEVICE_FD (the
- *   device takes the VM when it is opened), and an eventfd for each MSI
- *   vector (VFIO_DEVICE_SET_IRQS).
+ *   device takes the VM when it is opened; the backend then requires the
+ *   opener to be the VM's process), and an eventfd for each MSI vector
+ *   (VFIO_DEVICE_SET_IRQS).
  *
  * Then one thread calls CONF_KVMGT_RUN (the suite runs in the kernel and
  * prints KTAP on the kernel log) while another serves the suite's
