@@ -265,15 +265,20 @@ static int conf_program(void)
 
 static int conf_check_run(struct conf_kvmgt_run *r)
 {
-	unsigned int i;
+	unsigned int i, j;
 
 	if (!r->nr_guests || r->nr_guests > CONF_KVMGT_MAX_GUESTS ||
 	    !r->nr_regions || r->nr_regions > CONF_KVMGT_MAX_REGIONS ||
 	    !memchr(r->only, 0, sizeof(r->only)))
 		return -EINVAL;
-	for (i = 0; i < r->nr_guests; i++)
+	for (i = 0; i < r->nr_guests; i++) {
 		if (!memchr(r->uuid[i], 0, sizeof(r->uuid[i])))
 			return -EINVAL;
+		/* One guest per mdev: the target tells guests by device. */
+		for (j = 0; j < i; j++)
+			if (!strcasecmp(r->uuid[i], r->uuid[j]))
+				return -EINVAL;
+	}
 	for (i = 0; i < r->nr_regions; i++) {
 		const struct conf_kvmgt_region *g = &r->regions[i];
 
