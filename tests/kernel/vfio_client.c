@@ -7,6 +7,7 @@
  *
  *   vfio_client GROUP UUID VENDOR DEVICE [CMD]
  *   vfio_client remove GROUP UUID
+ *   vfio_client kvm GROUP UUID
  *
  * GROUP: the IOMMU group number (/dev/vfio/GROUP); UUID: the mdev;
  * VENDOR, DEVICE: the PCI IDs the type presents (hex).  CMD, when given,
@@ -20,7 +21,16 @@
  * tests/kernel/testdev.c), a DMA unmap invalidating the device's mapping,
  * page tracking refused without a VM, and close and reopen.  The second
  * removes the mdev while the device is open: the request eventfd must
- * fire, and the remove complete once we close.
+ * fire, and the remove complete once we close.  The third links the
+ * group to a KVM VM of ours (KVM-VFIO device) before opening, has the
+ * device write-track a page of guest RAM and runs a vCPU that writes
+ * there: the write must reach the device (KVM's page-track notifier).
+ *
+ * With VFIO_CLIENT_HOOK in the environment, the first form runs it with
+ * /bin/sh while the device is open and guest memory mapped, after putting
+ * HOOK_MAGIC at IOVA + 0x5000; it must succeed and leave HOOK_WRITTEN at
+ * IOVA + 0x6000 (tests/kernel/kvmgt_test.c: a harness attaching its own
+ * instance to the open mdev).
  * Exit status 0 when every check passed.
  */
 #include <errno.h>
@@ -37,6 +47,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/kvm.h>
 #include <linux/vfio.h>
 
 /* tests/kernel/testdev.c: 4 MSI vectors, the command block in BAR0. */
@@ -50,12 +61,15 @@
 #define REG_RESULT 0x118
 #define REG_INVALIDATED 0x11c
 #define REG_RAISE 0x120
-enum { OP_FILL = 1, OP_SUM, OP_MAP, OP_PEEK, OP_UNMAP, OP_TRACK };
+#define REG_TRACKED 0x124
+enum { OP_FILL = 1, OP_SUM, OP_MAP, OP_PEEK, OP_UNMAP, OP_TRACK, OP_UNTRACK };
 #define MAX_LEN (64 << 10)
 
 #define MSI_ADDR 0xfee00000U
 #define MSI_DATA 0x4020U
 #define IOVA 0x100000ULL
+#define HOOK_MAGIC "mpt kvmgt test!"
+#define HOOK_WRITTEN "written by a harness"
 #define BUF_SIZE (64 << 10)
 
 struct client {
@@ -336,17 +350,22 @@ static void check_msi(struct client *c)
 	       "SET_IRQS: request eventfd set");
 }
 
-static int map_dma(struct client *c)
+static int map_dma_at(struct client *c, uint64_t iova)
 {
 	struct vfio_iommu_type1_dma_map m = {
 		.argsz = sizeof(m),
 		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
 		.vaddr = (uintptr_t)c->buf,
-		.iova = IOVA,
+		.iova = iova,
 		.size = BUF_SIZE,
 	};
 
 	return ioctl(c->container, VFIO_IOMMU_MAP_DMA, &m);
+}
+
+static int map_dma(struct client *c)
+{
+	return map_dma_at(c, IOVA);
 }
 
 static int unmap_dma(struct client *c)
@@ -420,6 +439,20 @@ static void check_dma_map(struct client *c)
 	       "page tracking without a VM linked: -ENODEV");
 }
 
+/* Another party attaches to the open mdev (VFIO_CLIENT_HOOK). */
+static void check_hook(struct client *c, const char *hook)
+{
+	int st;
+
+	memcpy(c->buf + 0x5000, HOOK_MAGIC, sizeof(HOOK_MAGIC));
+	memset(c->buf + 0x6000, 0, 64);
+	st = system(hook);
+	result(st == 0, "the hook succeeds while the device is open");
+	printf("    # '%s': status %d\n", hook, st);
+	result(!memcmp(c->buf + 0x6000, HOOK_WRITTEN, sizeof(HOOK_WRITTEN)),
+	       "the hook's instance wrote our memory");
+}
+
 static void check_reopen(struct client *c)
 {
 	close(c->dev);
@@ -445,10 +478,11 @@ static void setup_buffer(struct client *c)
 static int full(int argc, char **argv)
 {
 	struct client c = { .uuid = argv[2] };
+	const char *hook = getenv("VFIO_CLIENT_HOOK");
 	const int planned = 38;
 
 	printf("    KTAP version 1\n    # Subtest: vfio_client\n    1..%d\n",
-	       planned + (argc > 5));
+	       planned + (argc > 5) + (hook ? 2 : 0));
 	open_container(&c, argv[1]);
 	result(!open_device(&c), "VFIO_GROUP_GET_DEVICE_FD (open: attach, activate)");
 	if (c.dev < 0) {
@@ -460,6 +494,8 @@ static int full(int argc, char **argv)
 	setup_buffer(&c);
 	check_gpa(&c);
 	check_dma_map(&c);
+	if (hook)
+		check_hook(&c, hook);
 	result(!ioctl(c.dev, VFIO_DEVICE_RESET), "VFIO_DEVICE_RESET");
 	if (argc > 5) {
 		int st = system(argv[5]);
@@ -525,13 +561,112 @@ static int remove_open(char **argv)
 	return nfail ? 1 : 0;
 }
 
+/* A VM with 64 KiB of RAM at 0 (c->buf), the group linked to it. */
+static int kvm_vm(struct client *c, int *vcpu, struct kvm_run **run)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
+	struct kvm_userspace_memory_region mr = {
+		.memory_size = BUF_SIZE, .userspace_addr = (uintptr_t)c->buf,
+	};
+	struct kvm_device_attr da = {
+		.group = KVM_DEV_VFIO_GROUP, .attr = KVM_DEV_VFIO_GROUP_ADD,
+		.addr = (uintptr_t)&c->group,
+	};
+	int kvm = open("/dev/kvm", O_RDWR), vm;
+	long sz;
+
+	vm = kvm < 0 ? -1 : ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0 || ioctl(vm, KVM_SET_USER_MEMORY_REGION, &mr) ||
+	    ioctl(vm, KVM_CREATE_DEVICE, &cd) ||
+	    ioctl(cd.fd, KVM_SET_DEVICE_ATTR, &da))
+		return -1;
+	*vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	sz = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (*vcpu < 0 || sz <= 0)
+		return -1;
+	*run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, *vcpu, 0);
+	return *run == MAP_FAILED ? -1 : vm;
+}
+
+/* Real mode at 0x1000: mov byte [0x3000], @val; hlt.  The exit reason. */
+static int kvm_write_once(int vcpu, struct kvm_run *run, uint8_t *ram,
+			  uint8_t val)
+{
+	const uint8_t code[] = { 0xc6, 0x06, 0x00, 0x30, val, 0xf4 };
+	struct kvm_sregs sr;
+	struct kvm_regs r = { .rip = 0x1000, .rflags = 2 };
+
+	memcpy(ram + 0x1000, code, sizeof(code));
+	if (ioctl(vcpu, KVM_GET_SREGS, &sr))
+		return -1;
+	sr.cs.base = 0;
+	sr.cs.selector = 0;
+	sr.ds.base = 0;
+	sr.ds.selector = 0;
+	if (ioctl(vcpu, KVM_SET_SREGS, &sr) || ioctl(vcpu, KVM_SET_REGS, &r) ||
+	    ioctl(vcpu, KVM_RUN, 0))
+		return -1;
+	return run->exit_reason;
+}
+
+static int kvm_track(char **argv)
+{
+	struct client c = { .uuid = argv[3] };
+	struct kvm_userspace_memory_region gone = { .slot = 0 };
+	struct kvm_run *run = NULL;
+	int vm, vcpu = -1, exit;
+	uint32_t n;
+
+	printf("    KTAP version 1\n    # Subtest: vfio_client_kvm\n    1..18\n");
+	open_container(&c, argv[2]);
+	c.buf = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vm = kvm_vm(&c, &vcpu, &run);
+	result(vm >= 0, "a KVM VM, its RAM, the group linked (KVM-VFIO device)");
+	result(!map_dma_at(&c, 0), "VFIO_IOMMU_MAP_DMA: the VM's RAM at IOVA 0");
+	result(!open_device(&c) && !enable_decoding(&c),
+	       "the device opened with the VM linked");
+	if (vm < 0 || c.dev < 0)
+		return 1;
+	result(dev_cmd(&c, OP_TRACK, 0x3000, 0) == 0,
+	       "page tracking of guest RAM: 0");
+	result(dev_cmd(&c, OP_TRACK, 0x100000, 0) == -EFAULT,
+	       "page tracking outside every memslot: -EFAULT");
+	n = rd32(&c, REG_TRACKED);
+	exit = kvm_write_once(vcpu, run, c.buf, 0x55);
+	result(exit == KVM_EXIT_HLT, "the vCPU wrote the page and halted");
+	printf("    # exit %d\n", exit);
+	result(c.buf[0x3000] == 0x55, "KVM emulated the write into RAM");
+	result(rd32(&c, REG_TRACKED) == n + 1,
+	       "the write reached the device (track_write -> mpt_page_track_write)");
+	result(dev_cmd(&c, OP_UNTRACK, 0x3000, 0) == 0, "tracking removed");
+	kvm_write_once(vcpu, run, c.buf, 0x66);
+	result(c.buf[0x3000] == 0x66 && rd32(&c, REG_TRACKED) == n + 1,
+	       "untracked: the next write is the guest's alone");
+	result(dev_cmd(&c, OP_TRACK, 0x3000, 0) == 0, "tracked again");
+	result(!ioctl(vm, KVM_SET_USER_MEMORY_REGION, &gone),
+	       "the memslot deleted (KVM flushes the slot's tracking)");
+	result(dev_cmd(&c, OP_UNTRACK, 0x3000, 0) == 0,
+	       "untracking a flushed page is fine");
+	result(dev_cmd(&c, OP_TRACK, 0x3000, 0) == -EFAULT,
+	       "no memslot there any more: -EFAULT");
+	close(c.dev);
+	close(vcpu);
+	close(vm);
+	close(c.group);
+	close(c.container);
+	return nfail ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "remove"))
 		return remove_open(argv);
+	if (argc == 4 && !strcmp(argv[1], "kvm"))
+		return kvm_track(argv);
 	if (argc < 5) {
 		fprintf(stderr,
-			"usage: %s GROUP UUID VENDOR DEVICE [CMD]\n       %s remove GROUP UUID\n",
+			"usage: %s GROUP UUID VENDOR DEVICE [CMD]\n       %s remove|kvm GROUP UUID\n",
 			argv[0], argv[0]);
 		return 2;
 	}

@@ -7,7 +7,8 @@
  * close of the device reach every instance attached there.
  *
  * inject_msi signals the eventfd VFIO_DEVICE_SET_IRQS set for the message's
- * MSI vector (msi.c); read_gpa/write_gpa use vfio_dma_rw(); dma_map and
+ * MSI vector (msi.c); read_gpa/write_gpa use vfio_dma_rw() (or, in
+ * another process than the VMM's, pinned pages); dma_map and
  * dma_unmap pin and unpin with vfio_pin_pages()/vfio_unpin_pages().  The
  * guest accesses run under the mdev's session lock, read, and only in the
  * session (open) the instance was attached in: after the VMM closed the
@@ -16,6 +17,7 @@
  * pins the page for a moment.  Optional ops not implemented here are
  * absent, and the core answers -EOPNOTSUPP (or its documented default).
  */
+#include <linux/highmem.h>
 #include <linux/iommu.h>
 #include <linux/kvm_host.h>
 #include <linux/module.h>
@@ -31,7 +33,7 @@ static int kvmgt_attach(struct mpt_backend *backend, void *guest,
 	struct vfio_device *vfio = guest;
 	struct mpt_mdev_state *st;
 	struct kvmgt_guest *g;
-	int ret = 0;
+	bool open;
 
 	if (!vfio || vfio->ops != &mpt_mdev_vfio_ops)
 		return -EINVAL;
@@ -41,25 +43,28 @@ static int kvmgt_attach(struct mpt_backend *backend, void *guest,
 		return -ENOMEM;
 	g->st = st;
 	g->vdev = vdev;
+	/* The session's VM is valid while its lock is held. */
 	down_read(&st->session_lock);
-	if (!st->open) {
-		ret = -ENODEV;
-	} else {
-		g->session = st->session;
-		g->kvm = st->kvm;
-		if (g->kvm)
-			kvm_get_kvm(g->kvm);
-		get_device(&vfio->device);
-		kvmgt_track_attach(g);
-		mutex_lock(&st->guests_lock);
-		list_add_tail(&g->node, &st->guests);
-		mutex_unlock(&st->guests_lock);
-	}
+	open = st->open;
+	g->session = st->session;
+	g->kvm = open ? st->kvm : NULL;
+	if (g->kvm)
+		kvm_get_kvm(g->kvm);
 	up_read(&st->session_lock);
-	if (ret) {
+	if (!open) {
 		kfree(g);
-		return ret;
+		return -ENODEV;
 	}
+	/*
+	 * Not under the session lock (see the lock order in mpt_mdev.h).  If
+	 * the session ended meanwhile, the handle has nothing to invalidate
+	 * and its accesses fail: it is simply stale.
+	 */
+	get_device(&vfio->device);
+	kvmgt_track_attach(g);
+	mutex_lock(&st->guests_lock);
+	list_add_tail(&g->node, &st->guests);
+	mutex_unlock(&st->guests_lock);
 	*handle = g;
 	return 0;
 }
@@ -94,6 +99,40 @@ int kvmgt_inject_msi(void *handle, u64 addr, u32 data)
 	return mpt_mdev_signal_msi(g->st, vector);
 }
 
+/*
+ * Guest memory through pinned pages, one at a time: for callers outside
+ * the VMM's process, where vfio_dma_rw() refuses (it serves the process
+ * that mapped the memory and kernel threads only); vfio_pin_pages() works
+ * from any process context.  Unpinning a page pinned for writing marks it
+ * dirty.
+ */
+static int kvmgt_rw_pinned(struct vfio_device *vfio, u64 gpa, void *buf,
+			   size_t len, bool write)
+{
+	int prot = IOMMU_READ | (write ? IOMMU_WRITE : 0);
+
+	while (len) {
+		size_t off = offset_in_page(gpa);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page;
+		void *va;
+
+		if (vfio_pin_pages(vfio, gpa - off, 1, prot, &page) != 1)
+			return -EFAULT;
+		va = kmap_local_page(page);
+		if (write)
+			memcpy(va + off, buf, n);
+		else
+			memcpy(buf, va + off, n);
+		kunmap_local(va);
+		vfio_unpin_pages(vfio, gpa - off, 1);
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
 static int kvmgt_rw_gpa(struct kvmgt_guest *g, u64 gpa, void *buf, size_t len,
 			bool write)
 {
@@ -101,10 +140,15 @@ static int kvmgt_rw_gpa(struct kvmgt_guest *g, u64 gpa, void *buf, size_t len,
 
 	if (!len)
 		return 0;
+	if (gpa + len - 1 < gpa)
+		return -EFAULT;
 	ret = kvmgt_session_enter(g);
 	if (ret)
 		return ret;
 	ret = vfio_dma_rw(&g->st->vfio, gpa, buf, len, write);
+	/* A harness's thread is neither the VMM nor a kernel thread. */
+	if (ret && current->mm)
+		ret = kvmgt_rw_pinned(&g->st->vfio, gpa, buf, len, write);
 	kvmgt_session_leave(g);
 	return ret ? -EFAULT : 0;
 }

@@ -10,6 +10,14 @@
  *   msi.c            the MSI and request eventfds
  *   kvmgt_backend.c  the mpt backend "kvmgt" the instances run on
  *   page_track.c     its write-tracking of guest pages, on KVM's API
+ *
+ * Lock order: st->lock (open, close, SET_IRQS) -> the core's instance
+ * lock (attach, detach) -> st->guests_lock -> an instance's DMA cache lock
+ * (mpt_dma_invalidate).  st->session_lock is taken for reading inside the
+ * core's DMA-cache and page-track locks (the ops), never with
+ * st->guests_lock held or taken under it, and for writing only with
+ * st->lock and nothing else held; irq_lock is innermost.  KVM's kvm->srcu
+ * and mmu_lock come after all of these (page_track.c).
  */
 #ifndef MPT_MDEV_H
 #define MPT_MDEV_H

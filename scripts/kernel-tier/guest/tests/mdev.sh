@@ -11,7 +11,13 @@
 # each reaching its own eventfd, the request interrupt, guest memory the
 # device reads, fills and DMA-maps (VFIO_IOMMU_MAP_DMA; an unmap
 # invalidates), page tracking refused without a VM, reset, rmmod mpt_mdev
-# refused while the device is open, close and reopen.  A second mdev is
+# refused while the device is open, close and reopen; while it is open,
+# mpt_kvmgt_test.ko attaches an instance of its own as a test harness does
+# (include/mpt/kvmgt.h) and checks the ops through its handle, and once
+# the client closed, that the instance lost its access.  Then the client
+# runs a KVM VM (nested SVM; kvm_amd is in the initramfs as a soft
+# dependency of mpt_kvmgt_test) linked to the group: a vCPU's write to a
+# page the device tracks must reach the device.  A second mdev is
 # removed while open: the client's request eventfd fires and the remove
 # completes when it closes.  Then rmmod is refused while the first mdev
 # exists, it is removed and everything unloads in reverse, leaving no bug
@@ -21,7 +27,7 @@
 have mpt_mdev || skip_all "mpt_mdev.ko was not built (no VFIO/mdev headers)"
 have mpt_testdev || skip_all "mpt_testdev.ko was not built"
 [ -x /tier/bin/vfio_client ] || skip_all "no vfio_client (gcc -static failed)"
-plan 13
+plan 15
 unload_all
 mark mdev
 TESTDEV_IDS="1af4 10f2"	# tests/kernel/testdev.c
@@ -75,15 +81,48 @@ for u in $made; do
 	echo 1 > "/sys/bus/mdev/devices/$u/remove" || diag "remove $u failed"
 done
 
+# The second mdev exists (not open) for mpt_kvmgt_test's lookups.
+echo "$UUID2" > "$TYPE/create" || diag "create $UUID2 failed"
+hook=
+have mpt_kvmgt_test &&
+	hook="modprobe mpt_kvmgt_test uuid=$UUID absent=$UUID2 > /tmp/hook.out 2>&1"
 echo "ktier: vfio_client" > /dev/kmsg
-/tier/bin/vfio_client "$grp" "$UUID" $TESTDEV_IDS "rmmod mpt_mdev 2> /dev/null" > /tmp/client.out 2>&1
+VFIO_CLIENT_HOOK=$hook /tier/bin/vfio_client "$grp" "$UUID" $TESTDEV_IDS \
+	"rmmod mpt_mdev 2> /dev/null" > /tmp/client.out 2>&1
 st=$?
 cat /tmp/client.out
 result $st "vfio_client drives the mdev through VFIO"
 
+# The harness's checks at load and, the device closed, at unload.
+ok=1
+if [ -n "$hook" ]; then
+	[ -s /tmp/hook.out ] && diag_file /tmp/hook.out
+	rmmod mpt_kvmgt_test
+	dmesg | grep 'mpt_kvmgt_test: ' > /tmp/kt.out
+	while read -r line; do diag "$line"; done < /tmp/kt.out
+	grep -q 'mpt_kvmgt_test: ok .* after the VMM closed' /tmp/kt.out &&
+		! grep -q 'mpt_kvmgt_test: not ok' /tmp/kt.out
+	ok=$?
+fi
+result $ok "a harness attaches its own instance to the open mdev (mpt_kvmgt_test)"
+
+# KVM's page tracking: a VM of the client's own, linked to the group.
+echo "ktier: vfio_client kvm" > /dev/kmsg
+ok=1
+if modprobe kvm_amd > /tmp/cmd.out 2>&1 && [ -c /dev/kvm ]; then
+	/tier/bin/vfio_client kvm "$grp" "$UUID" > /tmp/client.out 2>&1
+	ok=$?
+	cat /tmp/client.out
+	rmmod kvm_amd
+else
+	diag "no /dev/kvm (kvm_amd):"
+	diag_file /tmp/cmd.out
+fi
+result $ok "a write of a KVM guest to a page the device tracks reaches it"
+
 echo "ktier: vfio_client remove" > /dev/kmsg
 ok=1
-if echo "$UUID2" > "$TYPE/create"; then
+if [ -d "/sys/bus/mdev/devices/$UUID2" ]; then
 	grp2=$(basename "$(readlink "/sys/bus/mdev/devices/$UUID2/iommu_group")")
 	/tier/bin/vfio_client remove "$grp2" "$UUID2" > /tmp/client.out 2>&1
 	ok=$?
