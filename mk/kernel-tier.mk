@@ -43,6 +43,8 @@ $(TIER_BIN)/vfio_client: tests/kernel/vfio_client.c
 	@mkdir -p $(@D)
 	$(CC) $(TIER_STATIC_CFLAGS) -o $@ $<
 
-tier-programs: $(addprefix $(TIER_BIN)/,$(TIER_PROGRAMS))
+# Expanded when make runs the rule, after every fragment has added its own.
+.SECONDEXPANSION:
+tier-programs: $$(addprefix $$(TIER_BIN)/,$$(TIER_PROGRAMS))
 
 .PHONY: tier-programs

@@ -63,6 +63,24 @@ struct mpt_vdev {
 	u32 id;
 };
 
+/* DRM's fourcc for XRGB8888 ('X', 'R', '2', '4'): a little-endian u32 per pixel. */
+#define MPT_FORMAT_XRGB8888 0x34325258u
+
+/* The largest plane mpt_vdev_read_plane() accepts: 16384 x 16384. */
+#define MPT_PLANE_MAX_SIDE 16384u
+
+/**
+ * struct mpt_plane - a picture a device scans out
+ * @width: pixels per row; 0 when the plane is off
+ * @height: rows
+ * @format: MPT_FORMAT_XRGB8888 (the only format so far)
+ */
+struct mpt_plane {
+	u32 width;
+	u32 height;
+	u32 format;
+};
+
 /**
  * struct mpt_vdev_ops - callbacks of a device type
  * @init: Mandatory.  Initialise a new instance: register traps, set up the
@@ -87,6 +105,14 @@ struct mpt_vdev {
  *	[@gfn, @gfn + @nr) (a VFIO DMA unmap); the core already dropped its
  *	cached mappings there.  The device model must stop using DMA
  *	addresses it got for that range.  May sleep.
+ * @read_plane: Optional.  What the device scans out on its primary plane,
+ *	for a VMM's display or a screenshot (see mpt_vdev_read_plane(), which
+ *	checks what the op returns).  Fill *@plane; when @pixels is not NULL
+ *	also copy the picture there, rows packed, if it fits in @max pixels
+ *	(else -ENOSPC).  A device whose plane is off answers width 0.
+ *	Serialises with its own handlers under the device model's lock.
+ *	May sleep.  Return 0, or -EFAULT when the plane points at memory
+ *	that cannot be read.
  */
 struct mpt_vdev_ops {
 	int (*init)(struct mpt_vdev *vdev);
@@ -97,6 +123,8 @@ struct mpt_vdev_ops {
 	int (*cfg_access)(struct mpt_vdev *vdev, unsigned int offset, void *data,
 			  unsigned int len, bool is_write);
 	void (*dma_invalidated)(struct mpt_vdev *vdev, u64 gfn, u64 nr);
+	int (*read_plane)(struct mpt_vdev *vdev, struct mpt_plane *plane,
+			  u32 *pixels, size_t max);
 };
 
 /**
@@ -391,6 +419,28 @@ MPT_API int __must_check mpt_trap_register(struct mpt_vdev *vdev,
 MPT_API int mpt_vdev_bar_access(struct mpt_vdev *vdev, unsigned int bar,
 				u64 offset, void *data, unsigned int len,
 				bool is_write);
+
+/**
+ * mpt_vdev_read_plane() - what an instance shows on its primary plane
+ * @vdev: the instance
+ * @plane: set to the plane's size and format; width 0 when it is off
+ * @pixels: NULL to learn the size only, or where to copy the picture,
+ *	rows packed (@plane->width pixels each)
+ * @max: room at @pixels, in pixels
+ *
+ * For a VMM's display (a VFIO graphics plane) and for screenshots.  The
+ * plane may change between two calls (the guest reprograms it): a caller
+ * that sized its buffer first retries on -ENOSPC.
+ *
+ * Context: process context, may sleep; takes the device model's lock.
+ * Return: 0; -EOPNOTSUPP when the device type has no display;
+ * -ENOSPC when the picture is larger than @max pixels; -EFAULT when the
+ * plane points at memory that cannot be read; -EIO when the device model
+ * answered a plane larger than MPT_PLANE_MAX_SIDE or in an unknown format
+ * (a device-model bug, logged).
+ */
+MPT_API int mpt_vdev_read_plane(struct mpt_vdev *vdev, struct mpt_plane *plane,
+				u32 *pixels, size_t max);
 
 /**
  * mpt_vdev_bar_rw() - dispatch an access of any length to a BAR

@@ -66,32 +66,73 @@ static int plane_read(struct mgpu *mg, const struct plane *pl, u32 *pixels)
 int mgpu_snapshot(struct mpt_vdev *vdev, u32 **pixels, unsigned int *width,
 		  unsigned int *height)
 {
-	struct mgpu *mg;
-	struct plane pl;
-	u32 *buf = NULL;
+	struct mpt_plane pl;
+	unsigned int tries;
+	size_t n;
+	u32 *buf;
 	int ret;
 
 	*pixels = NULL;
 	if (!mgpu_is_mgpu(vdev))
 		return -EINVAL;
-	mg = to_mgpu(vdev);
-	mpt_mutex_lock(&mg->lock);
-	ret = plane_get(mg, &pl);
-	if (!ret) {
-		buf = mpt_zalloc_array((size_t)pl.width * pl.height, 4);
-		ret = buf ? plane_read(mg, &pl, buf) : -ENOMEM;
-	}
-	mpt_mutex_unlock(&mg->lock);
-	if (ret) {
+	/* Size, then copy; the guest may resize the plane in between. */
+	for (tries = 0; tries < 3; tries++) {
+		ret = mgpu_read_plane(vdev, &pl, NULL, 0);
+		if (ret || !pl.width)
+			return ret ? ret : -ENODATA;
+		n = (size_t)pl.width * pl.height;
+		buf = mpt_zalloc_array(n, 4);
+		if (!buf)
+			return -ENOMEM;
+		ret = mgpu_read_plane(vdev, &pl, buf, n);
+		if (!ret && pl.width) {
+			*pixels = buf;
+			*width = pl.width;
+			*height = pl.height;
+			return 0;
+		}
 		mpt_free(buf);
-		return ret;
+		if (ret != -ENOSPC)
+			return ret ? ret : -ENODATA;
 	}
-	*pixels = buf;
-	*width = pl.width;
-	*height = pl.height;
-	return 0;
+	return -EAGAIN;
 }
 MPT_EXPORT(mgpu_snapshot);
+
+/**
+ * mgpu_read_plane() - the device type's read_plane op
+ * @vdev: the instance
+ * @plane: set to the plane; width 0 when no plane is shown
+ * @pixels: NULL, or where to copy the picture
+ * @max: room at @pixels, in pixels
+ *
+ * Return: 0, -ENOSPC when the picture does not fit, -EFAULT when the plane
+ * reaches past the GGTT or into unmapped entries.
+ */
+int mgpu_read_plane(struct mpt_vdev *vdev, struct mpt_plane *plane,
+		    u32 *pixels, size_t max)
+{
+	struct mgpu *mg = to_mgpu(vdev);
+	struct plane pl;
+	int ret;
+
+	mpt_mutex_lock(&mg->lock);
+	ret = plane_get(mg, &pl);
+	if (ret == -ENODATA) {
+		/* Off, empty or in a format the engine does not show. */
+		*plane = (struct mpt_plane){ 0 };
+		ret = 0;
+	} else if (!ret) {
+		*plane = (struct mpt_plane){ pl.width, pl.height,
+					     MPT_FORMAT_XRGB8888 };
+		if (pixels && (u64)pl.width * pl.height > max)
+			ret = -ENOSPC;
+		else if (pixels)
+			ret = plane_read(mg, &pl, pixels);
+	}
+	mpt_mutex_unlock(&mg->lock);
+	return ret;
+}
 
 /**
  * mgpu_display_notify() - a guest-to-host message from the info page

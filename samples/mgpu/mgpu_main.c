@@ -146,6 +146,7 @@ static const struct mpt_vdev_ops mgpu_ops = {
 	.deactivate = mgpu_deactivate,
 	.reset = mgpu_reset,
 	.dma_invalidated = mgpu_dma_invalidated,
+	.read_plane = mgpu_read_plane,
 };
 
 static const struct mpt_vdev_type mgpu_type = {

@@ -255,6 +255,8 @@ void mgpu_exec(struct mgpu *mg, enum mgpu_as as);
 /* mgpu_display.c */
 void mgpu_display_reg_write(struct mgpu *mg, u32 offset, u32 val);
 void mgpu_display_notify(struct mpt_vdev *vdev, u32 msg, const u32 *payload);
+int mgpu_read_plane(struct mpt_vdev *vdev, struct mpt_plane *plane,
+		    u32 *pixels, size_t max);
 
 /*
  * For tests: the shadow of a GGTT entry or of a PPGTT address.  Return

@@ -13,6 +13,11 @@
 # what is there (KTIER_OURS; KTIER_DEPS_<module>: which of ours it needs;
 # KTIER_KDEPS: the kernel's, in load order); KTIER_* variables from the
 # environment are passed on.
+# A test that needs more of the kernel's modules than ours depend on (the
+# nested KVM of mdev_guests: kvm_amd) names them on a line of its script
+#   # ktier-kmods: kvm_amd
+# They go in with their dependencies, for the guest's modprobe, but not in
+# KTIER_KDEPS, which the load-order tests load.
 # The archive is OUT/initramfs.cpio.gz.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,6 +80,13 @@ need() { # module name (as modinfo spells it)
 for n in $ours; do
 	need "$n"
 done
+ours_kdeps=$kdeps
+for t in $tests; do
+	for n in $(sed -n 's/^# ktier-kmods://p' "$here/guest/tests/$t.sh"); do
+		need "$n"
+	done
+done
+kdeps=$ours_kdeps
 for f in modules.builtin modules.builtin.modinfo modules.order; do
 	[ -f "$kmods/$f" ] && cp "$kmods/$f" "$root/lib/modules/$kver/"
 done

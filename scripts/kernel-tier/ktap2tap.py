@@ -36,6 +36,10 @@ END_MARK = '# ktier: end of tests'
 CONSOLE_BAD = re.compile(r'BUG:|kernel BUG at|BUG \S+ \(.*\): |WARNING:|Oops|'
                          r'Call Trace|general protection|gave up waiting')
 PANIC = 'Kernel panic'
+# With --xen, the hypervisor's own reports on the same console: a panic,
+# a fatal fault, an assertion, a BUG or WARN in Xen, a crashed domain.
+XEN_BAD = re.compile(r'Panic on CPU|FATAL (PAGE FAULT|TRAP)|Assertion .* failed|'
+                     r'Xen BUG at|Xen WARN at|\(XEN\) .*[Cc]rash(ed)?\b')
 
 
 class Frame:
@@ -227,6 +231,8 @@ def main():
     ap.add_argument('--timeout', type=int, default=0)
     ap.add_argument('--tests', type=int)
     ap.add_argument('--start', type=int, default=0)
+    ap.add_argument('--xen', action='store_true',
+                    help='the console is Xen\'s: judge the hypervisor too')
     a = ap.parse_args()
 
     def read(path):
@@ -273,6 +279,13 @@ def main():
         tap.diag('  ' + l)
     if len(bad) > 20:
         tap.diag('  ... %d lines in all' % len(bad))
+
+    if a.xen:
+        xbad = [l for l in console if XEN_BAD.search(l)]
+        tap.ok(not xbad, 'Xen reported no panic, fatal fault, assertion, '
+               'BUG, WARN or domain crash')
+        for l in xbad[:20]:
+            tap.diag('  ' + l)
 
     print('1..%d' % tap.n)
     if tap.failed:

@@ -177,11 +177,5 @@ static void __exit kvmgt_test_exit(void)
 module_init(kvmgt_test_init);
 module_exit(kvmgt_test_exit);
 MODULE_IMPORT_NS(MPT);
-/*
- * Not a dependency of this module: the kernel tier's mdev test, which
- * loads it, also runs a KVM VM (nested SVM under TCG) for page tracking,
- * and the tier puts a module's soft dependencies in its initramfs.
- */
-MODULE_SOFTDEP("post: kvm_amd");
 MODULE_DESCRIPTION("mpt: the kvmgt.h contract, as a test harness uses it");
 MODULE_LICENSE("GPL");

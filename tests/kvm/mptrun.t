@@ -50,6 +50,15 @@ for bad in "--mem 0" "--mem 4096" "--mem x" "--vcpus 3" "--vcpus 0" \
 done
 mr --device nosuch "$g/mini.elf"; expect 2 "an unknown device type is refused"
 grep -q "unknown device type" "$t/err"; ok $? "and named"
+# --vfio (the kernel tier runs real mdevs: mdev_guests.sh).
+mr --vfio "" "$g/mini.elf"; expect 2 "--vfio without a path is refused"
+mr --vfio "$t" --device mgpu "$g/mini.elf"; expect 2 "--vfio with --device is refused"
+grep -q "do not mix" "$t/err"; ok $? "and says why"
+mr --vfio "$t/nosuch" "$g/mini.elf"; expect 2 "--vfio of a path without an IOMMU group is refused"
+grep -q "no IOMMU group" "$t/err"; ok $? "and says so"
+mr $(for i in 1 2 3 4 5 6 7 8 9; do echo --vfio "$t"; done) "$g/mini.elf"
+expect 2 "more than 8 --vfio devices are refused"
+mr --help; grep -q -- "--vfio SYSFSDEV" "$t/err"; ok $? "--help names --vfio"
 
 # Guest images.
 python3 - "$g/mini.elf" "$t" <<'PY'
@@ -144,6 +153,12 @@ assert s['backend']['mmio_exits'] >= 6
 PY
 	ok $? "their BAR accesses went through the backend"
 	mr --vcpus 2 --device mgpu "$g/mini.elf"; expect 0 "mgpu with two vCPUs"
+	# The attack guest of mptrun's bus (the tier runs it on --vfio).
+	mr --device mgpu "$O/tools/mptrun/guests/pci_hostile.elf"
+	expect 0 "pci_hostile: BAR, config and MSI attacks on the bus"
+	! grep -q "^not ok" "$t/out" && grep -q "^1\.\.[1-9]" "$t/out"
+	ok $? "pci_hostile: every check passed"
+	grep "^not ok" "$t/out" | sed 's/^/#   /'
 else
 	n=$((n + 1)); echo "ok $n # SKIP mptrun built without mgpu"
 fi

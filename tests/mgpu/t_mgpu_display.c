@@ -111,6 +111,63 @@ static void test_refusals(struct mgx *m)
 	mgx_wr(m, MGPU_REG_PLANE_ENABLE, 0);
 }
 
+/* The same plane through the core's mpt_vdev_read_plane(), as a VMM reads it. */
+static void test_read_plane(struct mgx *m)
+{
+	struct mpt_plane pl;
+	u32 *px = calloc(W * H, 4);
+
+	mgx_wr(m, MGPU_REG_PLANE_ENABLE, 0);
+	is_int(mpt_vdev_read_plane(m->vdev, &pl, NULL, 0), 0, "plane off: 0");
+	ok(pl.width == 0 && pl.height == 0 && pl.format == 0, "... width 0");
+	draw(m, W * 4);
+	plane(m, FB_GA, W, H, W * 4);
+	is_int(mpt_vdev_read_plane(m->vdev, &pl, NULL, 0), 0, "size query");
+	ok(pl.width == W && pl.height == H && pl.format == MPT_FORMAT_XRGB8888,
+	   "... %ux%u XRGB8888", pl.width, pl.height);
+	is_int(mpt_vdev_read_plane(m->vdev, &pl, px, W * H - 1), -ENOSPC,
+	       "a buffer one pixel short: -ENOSPC");
+	is_int(mpt_vdev_read_plane(m->vdev, &pl, px, W * H), 0, "copy");
+	ok(frame_ok(px), "... its pixels");
+	plane(m, 0x3000000, W, H, W * 4);
+	is_int(mpt_vdev_read_plane(m->vdev, &pl, px, W * H), -EFAULT,
+	       "unmapped framebuffer: -EFAULT");
+	mgx_wr(m, MGPU_REG_PLANE_ENABLE, 0);
+	free(px);
+}
+
+static u32 bad_width;
+
+static int bad_read_plane(struct mpt_vdev *vdev, struct mpt_plane *plane,
+			  u32 *pixels, size_t max)
+{
+	(void)vdev, (void)pixels, (void)max;
+	*plane = (struct mpt_plane){ bad_width, 1, MPT_FORMAT_XRGB8888 };
+	return 0;
+}
+
+/* The core checks what a device model answers before anyone sizes from it. */
+static void test_read_plane_checks(void)
+{
+	static const struct mpt_vdev_ops bad_ops = { .read_plane =
+							     bad_read_plane };
+	struct mpt_vdev_type bad_type = tdev_type;
+	struct mpt_vdev fake = { .type = &bad_type };
+	struct mpt_plane pl;
+
+	bad_type.ops = &bad_ops;
+	bad_width = MPT_PLANE_MAX_SIDE + 1;
+	is_int(mpt_vdev_read_plane(&fake, &pl, NULL, 0), -EIO,
+	       "a model answering a too wide plane: -EIO");
+	ok(pl.width == 0, "... and no plane");
+	bad_width = MPT_PLANE_MAX_SIDE;
+	is_int(mpt_vdev_read_plane(&fake, &pl, NULL, 0), 0,
+	       "the widest plane is accepted");
+	fake.type = &tdev_type;
+	is_int(mpt_vdev_read_plane(&fake, &pl, NULL, 0), -EOPNOTSUPP,
+	       "a type without a display: -EOPNOTSUPP");
+}
+
 static void test_not_mgpu(void)
 {
 	struct mpt_vdev fake = { .type = &tdev_type };
@@ -135,7 +192,9 @@ int main(void)
 	mgx_map(&m, FB_GA, FB_GPA, FB_SIZE);
 	test_frames(&m);
 	test_refusals(&m);
+	test_read_plane(&m);
 	mgx_teardown(&m);
+	test_read_plane_checks();
 	test_not_mgpu();
 	return done_testing();
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 /*
  * The devices mptrun emulates itself: COM1 (output only), the exit port,
- * PCI configuration mechanism #1 with a host bridge at 00:00.0 and the mpt
- * instances at 00:01.0 onwards.  Anything else is unhandled: reads return
- * all ones, writes are dropped, and both are counted.
+ * PCI configuration mechanism #1 with a host bridge at 00:00.0, the mpt
+ * instances at 00:01.0 onwards and the --vfio devices after them (whose
+ * configuration space and BARs vfio_pci.c forwards).  Anything else is
+ * unhandled: reads return all ones, writes are dropped, and both are
+ * counted.
  */
 #include <string.h>
 #include <unistd.h>
@@ -122,6 +124,8 @@ static void pci_data(struct machine *m, unsigned int port, u8 *data,
 		bridge_cfg(m, off, data, len, is_write);
 	else if (dev <= m->nr_dev)
 		mpt_vdev_cfg_access(m->dev[dev - 1], off, data, len, is_write);
+	else
+		mptrun_vfio_cfg(m, dev, off, data, len, is_write);
 }
 
 void mptrun_pio(struct machine *m, u16 port, u8 *data, unsigned int len,
@@ -150,6 +154,8 @@ void mptrun_pio(struct machine *m, u16 port, u8 *data, unsigned int len,
 		pci_data(m, port, data, len, is_write);
 		return;
 	}
+	if (mptrun_vfio_pio(m, port, data, len, is_write))
+		return;
 	mpt_stat_inc(&m->n.unhandled_pio);
 	if (!is_write)
 		memset(data, 0xff, len);
@@ -158,7 +164,8 @@ void mptrun_pio(struct machine *m, u16 port, u8 *data, unsigned int len,
 void mptrun_mmio(struct machine *m, u64 gpa, u8 *data, unsigned int len,
 		 bool is_write)
 {
-	(void)gpa;
+	if (mptrun_vfio_mmio(m, gpa, data, len, is_write))
+		return;
 	mpt_stat_inc(&m->n.unhandled_mmio);
 	if (!is_write)
 		memset(data, 0xff, len);

@@ -2,9 +2,9 @@
 /*
  * mptrun: run a guest ELF on KVM with mpt devices (see mptrun_abi.h).
  *
- *	mptrun [--mem MiB] [--vcpus 1|2] [--device TYPE]... [--timeout SEC]
- *	       [--snapshot FILE.png] [--stats] [--stats-file FILE]
- *	       [--doorbell-ioeventfd on|off] GUEST.elf
+ *	mptrun [--mem MiB] [--vcpus 1|2] [--device TYPE]... [--vfio SYSFSDEV]...
+ *	       [--timeout SEC] [--snapshot FILE.png] [--stats]
+ *	       [--stats-file FILE] [--doorbell-ioeventfd on|off] GUEST.elf
  *
  * Exit status: the value the guest wrote to the exit port (& 0xff), or one
  * of the MPTRUN_STATUS_* of mptrun.h.
@@ -36,15 +36,20 @@ static void usage(FILE *f)
 		"  --vcpus 1|2              vCPUs (default 1)\n"
 		"  --device TYPE            an mpt device (e.g. mgpu) at the next\n"
 		"                           PCI slot; repeatable, up to %u\n"
+		"  --vfio SYSFSDEV          a VFIO PCI device, e.g. an mdev:\n"
+		"                           /sys/bus/mdev/devices/UUID; repeatable,\n"
+		"                           not with --device; exit status %d when\n"
+		"                           the host takes it back\n"
 		"  --timeout SEC            end the run after SEC seconds (default 60,\n"
 		"                           0: none); exit status %d\n"
-		"  --snapshot FILE.png      at exit, the first mgpu's display\n"
+		"  --snapshot FILE.png      at exit, the first mgpu's display (or\n"
+		"                           the first --vfio device's plane)\n"
 		"  --stats                  JSON statistics to standard error\n"
 		"  --stats-file FILE        ... or to FILE\n"
 		"  --doorbell-ioeventfd on|off  deliver doorbells without exits\n"
 		"                           (default on)\n",
 		(unsigned long long)MAX_MEM_MIB, MPTRUN_MAX_DEVICES,
-		MPTRUN_STATUS_TIMEOUT);
+		MPTRUN_STATUS_REMOVED, MPTRUN_STATUS_TIMEOUT);
 }
 
 static int bad_option(const char *fmt, const char *arg)
@@ -86,14 +91,25 @@ static int parse_device(struct mptrun_opts *o, const char *arg)
 	return 0;
 }
 
+static int parse_vfio(struct mptrun_opts *o, const char *arg)
+{
+	if (o->nr_vfio == MPTRUN_VFIO_MAX_DEVICES)
+		return bad_option("--vfio %s: too many devices", arg);
+	if (!*arg)
+		return bad_option("--vfio '%s': no device path", arg);
+	o->vfio[o->nr_vfio++] = arg;
+	return 0;
+}
+
 static int parse_options(struct mptrun_opts *o, int argc, char **argv)
 {
-	enum { O_MEM = 256, O_VCPUS, O_DEVICE, O_SNAPSHOT, O_STATS,
+	enum { O_MEM = 256, O_VCPUS, O_DEVICE, O_VFIO, O_SNAPSHOT, O_STATS,
 	       O_STATS_FILE, O_TIMEOUT, O_DOORBELL, O_HELP };
 	static const struct option opts[] = {
 		{ "mem", required_argument, NULL, O_MEM },
 		{ "vcpus", required_argument, NULL, O_VCPUS },
 		{ "device", required_argument, NULL, O_DEVICE },
+		{ "vfio", required_argument, NULL, O_VFIO },
 		{ "snapshot", required_argument, NULL, O_SNAPSHOT },
 		{ "stats", no_argument, NULL, O_STATS },
 		{ "stats-file", required_argument, NULL, O_STATS_FILE },
@@ -126,6 +142,10 @@ static int parse_options(struct mptrun_opts *o, int argc, char **argv)
 			break;
 		case O_DEVICE:
 			if (parse_device(o, optarg))
+				return -EINVAL;
+			break;
+		case O_VFIO:
+			if (parse_vfio(o, optarg))
 				return -EINVAL;
 			break;
 		case O_SNAPSHOT:
@@ -162,6 +182,9 @@ static int parse_options(struct mptrun_opts *o, int argc, char **argv)
 		return bad_option("%s", optind >= argc ? "no guest image given" :
 							 "more than one guest image given");
 	o->guest = argv[optind];
+	/* Both would own the VM's GSI routing table (vfio.h). */
+	if (o->nr_vfio && o->nr_devices)
+		return bad_option("%s", "--vfio and --device do not mix in one run");
 	return 0;
 }
 
@@ -213,8 +236,14 @@ static int setup_memory(struct machine *m)
 	int ret;
 
 	m->ram_size = m->o.mem_mib << 20;
+	/*
+	 * VFIO devices pin guest RAM for DMA: shared, so that a pinned page
+	 * stays the page KVM maps (no copy-on-write behind the pin).
+	 */
 	m->ram = mmap(NULL, m->ram_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		      (m->o.nr_vfio ? MAP_SHARED : MAP_PRIVATE) |
+			      MAP_ANONYMOUS | MAP_NORESERVE,
+		      -1, 0);
 	if (m->ram == MAP_FAILED) {
 		m->ram = NULL;
 		fprintf(stderr, "mptrun: cannot map %llu MiB of RAM\n",
@@ -306,6 +335,8 @@ static void teardown(struct machine *m)
 {
 	unsigned int i;
 
+	/* Before the VM: closing a device detaches its model from it. */
+	mptrun_vfio_teardown(m);
 	for (i = 0; i < m->nr_dev; i++)
 		mpt_vdev_destroy(m->dev[i]);
 	m->nr_dev = 0;
@@ -335,10 +366,11 @@ int main(int argc, char **argv)
 	pthread_mutex_init(&m->out_lock, NULL);
 	pthread_mutex_init(&m->run_lock, NULL);
 	pthread_cond_init(&m->run_cond, NULL);
+	mptrun_vfio_init(m);
 	if (parse_options(&m->o, argc, argv))
 		return MPTRUN_STATUS_USAGE;
 #if !MPTRUN_MGPU
-	if (m->o.snapshot) {
+	if (m->o.snapshot && !m->o.nr_vfio) {
 		fprintf(stderr, "mptrun: --snapshot: built without mgpu\n");
 		return MPTRUN_STATUS_USAGE;
 	}
@@ -354,6 +386,8 @@ int main(int argc, char **argv)
 	}
 	write_start_info(m);
 	status = setup_devices(m);
+	if (!status)
+		status = mptrun_vfio_setup(m);
 	if (status) {
 		teardown(m);
 		return status;
@@ -375,7 +409,9 @@ int main(int argc, char **argv)
 	}
 	mptrun_serial_flush(m);
 	status = m->status;
-	if (m->o.snapshot && mptrun_snapshot(m, m->o.snapshot) && !status)
+	/* A device being removed has no display to read. */
+	if (m->o.snapshot && status != MPTRUN_STATUS_REMOVED &&
+	    mptrun_snapshot(m, m->o.snapshot) && !status)
 		status = MPTRUN_STATUS_HOST;
 	if (m->o.stats)
 		mptrun_write_stats(m);

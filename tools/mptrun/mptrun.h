@@ -18,10 +18,12 @@
 #include <mpt_os.h>
 
 #include "mptrun_abi.h"
+#include "vfio.h"
 
 /* mptrun's own exit statuses; a guest's exit port value is its own. */
 #define MPTRUN_STATUS_HOST 1 /* the host could not set the machine up */
 #define MPTRUN_STATUS_USAGE 2 /* bad options or a bad guest image */
+#define MPTRUN_STATUS_REMOVED 123 /* the host took a --vfio device back */
 #define MPTRUN_STATUS_TIMEOUT 124 /* --timeout expired */
 #define MPTRUN_STATUS_SHUTDOWN 125 /* triple fault or guest shutdown */
 #define MPTRUN_STATUS_KVM 126 /* KVM internal error or failed entry */
@@ -34,6 +36,8 @@ struct mptrun_opts {
 	unsigned int vcpus;
 	const char *devices[MPTRUN_MAX_DEVICES];
 	unsigned int nr_devices;
+	const char *vfio[MPTRUN_MAX_DEVICES]; /* --vfio SYSFSDEV */
+	unsigned int nr_vfio;
 	const char *snapshot;
 	bool stats;
 	const char *stats_file;
@@ -79,6 +83,7 @@ struct machine {
 	struct mpt_kvm_vm *vm;
 	struct mpt_vdev *dev[MPTRUN_MAX_DEVICES];
 	unsigned int nr_dev;
+	struct vfio_host vfio; /* the --vfio devices (vfio.h) */
 	struct vcpu vcpu[MPTRUN_MAX_VCPUS];
 	struct mptrun_counts n;
 
@@ -134,5 +139,8 @@ void mptrun_serial_flush(struct machine *m);
 /* report.c: --stats and --snapshot. */
 int mptrun_write_stats(struct machine *m);
 int mptrun_snapshot(struct machine *m, const char *path);
+/* @px: @w x @h pixels, 0x00RRGGBB (the top byte is ignored). */
+int mptrun_write_png(const char *path, const u32 *px, unsigned int w,
+		     unsigned int h);
 
 #endif /* MPTRUN_H */

@@ -21,7 +21,8 @@
  *                       ends the run, mptrun exits with status N & 0xff
  *   PCI                 configuration mechanism #1 (0xcf8 / 0xcfc-0xcff),
  *                       bus 0: device 0 a host bridge, devices 1.. the
- *                       mpt instances in --device order.  BARs start
+ *                       mpt instances in --device order (or the
+ *                       --vfio devices, in theirs).  BARs start
  *                       unassigned: the guest sizes and places them in
  *                       MPTRUN_MMIO_WINDOW / MPTRUN_PIO_WINDOW and enables
  *                       decoding.

@@ -2,7 +2,7 @@
 /*
  * What mptrun reports at the end of a run: --stats as one JSON object (to
  * standard error, or to --stats-file), --snapshot as a PNG of the first
- * mgpu's display.
+ * mgpu's display (or of the first --vfio device's plane, vfio_plane.c).
  */
 #include <png.h>
 #include <stdlib.h>
@@ -100,6 +100,32 @@ static void backend_stats(FILE *f, struct machine *m)
 	fprintf(f, "}");
 }
 
+static void vfio_stats(FILE *f, struct machine *m)
+{
+	unsigned int i;
+
+	if (!m->vfio.nr)
+		return;
+	fprintf(f, ", \"vfio\": [");
+	for (i = 0; i < m->vfio.nr; i++) {
+		struct vfio_dev *d = m->vfio.dev[i];
+
+		fprintf(f, "%s{\"pci\": \"00:%02x.0\", \"sysfsdev\": \"%s\", ",
+			i ? ", " : "", d->slot, d->name);
+		json_u64(f, "msi_vectors", d->nr_vectors, false);
+		json_u64(f, "request_irq", d->req_fd >= 0, false);
+		json_u64(f, "cfg_accesses", mpt_stat_read(&d->n.cfg_accesses),
+			 false);
+		json_u64(f, "mmio", mpt_stat_read(&d->n.mmio), false);
+		json_u64(f, "pio", mpt_stat_read(&d->n.pio), false);
+		json_u64(f, "errors", mpt_stat_read(&d->n.errors), false);
+		json_u64(f, "route_updates", mpt_stat_read(&d->n.route_updates),
+			 true);
+		fprintf(f, "}");
+	}
+	fprintf(f, "]");
+}
+
 int mptrun_write_stats(struct machine *m)
 {
 	FILE *f = stderr;
@@ -135,14 +161,15 @@ int mptrun_write_stats(struct machine *m)
 		mgpu_stats(f, m->dev[i]);
 		fprintf(f, "}");
 	}
-	fprintf(f, "]}\n");
+	fprintf(f, "]");
+	vfio_stats(f, m);
+	fprintf(f, "}\n");
 	if (f != stderr)
 		fclose(f);
 	return 0;
 }
 
-#if MPTRUN_MGPU
-static int write_png(const char *path, const u32 *px, unsigned int w,
+int mptrun_write_png(const char *path, const u32 *px, unsigned int w,
 		     unsigned int h)
 {
 	png_structp png = NULL;
@@ -183,9 +210,9 @@ out:
 	free(row);
 	return ret;
 }
-#endif
 
-int mptrun_snapshot(struct machine *m, const char *path)
+/* The first mgpu instance's display (the userspace device model). */
+static int mgpu_snapshot_png(struct machine *m, const char *path)
 {
 #if MPTRUN_MGPU
 	unsigned int i, w, h;
@@ -204,7 +231,7 @@ int mptrun_snapshot(struct machine *m, const char *path)
 			ret);
 		return ret;
 	}
-	ret = write_png(path, px, w, h);
+	ret = mptrun_write_png(path, px, w, h);
 	if (ret)
 		fprintf(stderr, "mptrun: --snapshot: cannot write %s\n", path);
 	mpt_free(px);
@@ -214,4 +241,12 @@ int mptrun_snapshot(struct machine *m, const char *path)
 	fprintf(stderr, "mptrun: --snapshot %s: built without mgpu\n", path);
 	return -ENODEV;
 #endif
+}
+
+int mptrun_snapshot(struct machine *m, const char *path)
+{
+	/* --vfio and --device do not mix: the devices are one or the other. */
+	if (m->vfio.nr)
+		return mptrun_vfio_snapshot(m->vfio.dev[0], path);
+	return mgpu_snapshot_png(m, path);
 }

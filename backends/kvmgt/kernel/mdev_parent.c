@@ -3,11 +3,13 @@
  * mpt_mdev.ko: the kernel KVM backend "kvmgt" as a vfio-mdev parent.
  *
  * The parent is the class device /sys/class/mpt_mdev/mpt_mdev, with one
- * mdev type "mpt_mdev-<name>" per mpt device type registered when this
- * module loads, among those named by the parameter "types" (default
- * "testdev,mgpu"; the core has no type-listing API).  Since 6.1 the types
- * are fixed at mdev_register_parent(): types registered after mpt_mdev
- * loads are not offered until it is reloaded.
+ * mdev type "mpt_mdev-<name>" per mpt device type named by the parameter
+ * "types" (default "testdev,mgpu").  Since 6.1 the mdev types are fixed
+ * at mdev_register_parent(), but device models may load before or after
+ * this module (every load order must work): so every named type is
+ * offered whether its device model is loaded or not; until it is, the type
+ * has no available instances, its description says so, and creating one
+ * fails (-ENOENT from mpt_vdev_create()).
  *
  * Creating an mdev (echo UUID > .../create) creates the mpt instance
  * (mpt_vdev_create on "kvmgt"), so the type's max_instances bounds the
@@ -102,8 +104,12 @@ static unsigned int mpt_mdev_get_available(struct mdev_type *mtype)
 
 static ssize_t mpt_mdev_show_description(struct mdev_type *mtype, char *buf)
 {
-	return sysfs_emit(buf, "mpt device type %s\n",
-			  mpt_mdev_type_name(mtype));
+	const char *name = mpt_mdev_type_name(mtype);
+
+	return sysfs_emit(buf, "mpt device type %s%s\n", name,
+			  mpt_type_available(name) < 0 ?
+				  " (not registered: load its device model)" :
+				  "");
 }
 
 static struct mdev_driver mpt_mdev_driver = {
@@ -130,12 +136,9 @@ static void mpt_mdev_find_types(void)
 		if (len && len < sizeof(t->name)) {
 			memcpy(t->name, p, len);
 			t->name[len] = 0;
-			if (mpt_type_available(t->name) >= 0) {
-				t->mtype.sysfs_name = t->name;
-				t->mtype.pretty_name = t->name;
-				mpt_mdev_type_ptrs[mpt_mdev_nr_types++] =
-					&t->mtype;
-			}
+			t->mtype.sysfs_name = t->name;
+			t->mtype.pretty_name = t->name;
+			mpt_mdev_type_ptrs[mpt_mdev_nr_types++] = &t->mtype;
 		}
 		p += len;
 		if (*p == ',')
@@ -149,9 +152,8 @@ static int __init mpt_mdev_init(void)
 
 	mpt_mdev_find_types();
 	if (!mpt_mdev_nr_types) {
-		pr_err(MPT_MDEV_NAME ": none of the types '%s' is registered\n",
-		       types);
-		return -ENODEV;
+		pr_err(MPT_MDEV_NAME ": no type named in types='%s'\n", types);
+		return -EINVAL;
 	}
 	ret = mpt_backend_register(&kvmgt_ops, NULL, NULL, &mpt_mdev_backend);
 	if (ret)

@@ -9,6 +9,7 @@
  *   session.c        from open to close: the VM, what instances may do
  *   msi.c            the MSI and request eventfds
  *   kvmgt_backend.c  the mpt backend "kvmgt" the instances run on
+ *   display.c        the plane a VMM shows (VFIO_DEVICE_QUERY_GFX_PLANE)
  *   page_track.c     its write-tracking of guest pages, on KVM's API
  *
  * Lock order: st->lock (open, close, SET_IRQS) -> the core's instance
@@ -43,6 +44,8 @@
 #define MPT_MDEV_OFFSET(pos) ((pos) & ((1ULL << MPT_MDEV_SHIFT) - 1))
 #define MPT_MDEV_POS(index) ((u64)(index) << MPT_MDEV_SHIFT)
 
+struct mpt_mdev_display;
+
 /**
  * struct mpt_mdev_state - one mediated device
  * @vfio: the VFIO device (first: vfio_alloc_device() requires it)
@@ -64,6 +67,7 @@
  *	signalling
  * @msi_trigger: the eventfds VFIO_DEVICE_SET_IRQS gave for the MSI vectors
  * @req_trigger: the eventfd it gave for the request interrupt
+ * @display: the last snapshot of the plane (display.c), or NULL
  */
 struct mpt_mdev_state {
 	struct vfio_device vfio;
@@ -79,6 +83,7 @@ struct mpt_mdev_state {
 	spinlock_t irq_lock;
 	struct eventfd_ctx *msi_trigger[MPT_MDEV_MAX_MSI];
 	struct eventfd_ctx *req_trigger;
+	struct mpt_mdev_display *display;
 };
 
 /**
@@ -132,6 +137,17 @@ static inline void kvmgt_session_leave(struct kvmgt_guest *g)
 /* kvmgt_backend.c */
 extern const struct mpt_backend_ops kvmgt_ops;
 int kvmgt_inject_msi(void *handle, u64 addr, u32 data);
+
+/* The device-specific region after the PCI ones: the display's picture. */
+#define MPT_MDEV_DISPLAY_REGION VFIO_PCI_NUM_REGIONS
+
+/* display.c */
+bool mpt_mdev_has_display(struct mpt_mdev_state *st);
+long mpt_mdev_query_plane(struct mpt_mdev_state *st, unsigned long arg);
+u64 mpt_mdev_display_size(struct mpt_mdev_state *st);
+ssize_t mpt_mdev_display_read(struct mpt_mdev_state *st, char __user *ubuf,
+			      size_t count, u64 off);
+void mpt_mdev_display_release(struct mpt_mdev_state *st);
 
 /* page_track.c */
 void kvmgt_track_attach(struct kvmgt_guest *g);

@@ -57,6 +57,7 @@ static void mpt_mdev_close(struct vfio_device *vfio)
 	mpt_vdev_detach(st->vdev);
 	mpt_mdev_session_end(st);
 	mpt_mdev_clear_irqs(st);
+	mpt_mdev_display_release(st);
 	mutex_unlock(&st->lock);
 }
 
@@ -84,6 +85,21 @@ static u64 mpt_mdev_region_size(struct mpt_mdev_state *st, unsigned int index)
 	return 0;
 }
 
+static ssize_t mpt_mdev_display_rw(struct mpt_mdev_state *st,
+				   char __user *ubuf, size_t count,
+				   loff_t *ppos, bool is_write)
+{
+	ssize_t ret;
+
+	if (is_write)
+		return -EINVAL;
+	ret = mpt_mdev_display_read(st, ubuf, count,
+				    MPT_MDEV_OFFSET((u64)*ppos));
+	if (ret > 0)
+		*ppos += ret;
+	return ret;
+}
+
 static ssize_t mpt_mdev_rw(struct vfio_device *vfio, char __user *ubuf,
 			   size_t count, loff_t *ppos, bool is_write)
 {
@@ -95,6 +111,8 @@ static ssize_t mpt_mdev_rw(struct vfio_device *vfio, char __user *ubuf,
 	u8 buf[8];
 	int ret;
 
+	if (index == MPT_MDEV_DISPLAY_REGION)
+		return mpt_mdev_display_rw(st, ubuf, count, ppos, is_write);
 	if (!size || off >= size || count > size - off)
 		return -EINVAL;
 	while (done < count) {
@@ -159,7 +177,8 @@ static long mpt_mdev_ioctl(struct vfio_device *vfio, unsigned int cmd,
 		if (info.argsz < minsz)
 			return -EINVAL;
 		info.flags = VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET;
-		info.num_regions = VFIO_PCI_NUM_REGIONS;
+		info.num_regions = VFIO_PCI_NUM_REGIONS +
+				   (mpt_mdev_has_display(st) ? 1 : 0);
 		info.num_irqs = VFIO_PCI_NUM_IRQS;
 		return copy_to_user((void __user *)arg, &info, minsz) ?
 			       -EFAULT : 0;
@@ -173,13 +192,20 @@ static long mpt_mdev_ioctl(struct vfio_device *vfio, unsigned int cmd,
 			return -EFAULT;
 		if (info.argsz < minsz)
 			return -EINVAL;
-		if (info.index >= VFIO_PCI_NUM_REGIONS)
+		if (info.index == MPT_MDEV_DISPLAY_REGION &&
+		    mpt_mdev_has_display(st)) {
+			size = mpt_mdev_display_size(st);
+			info.flags = VFIO_REGION_INFO_FLAG_READ;
+		} else if (info.index < VFIO_PCI_NUM_REGIONS) {
+			size = mpt_mdev_region_size(st, info.index);
+			info.flags = size ? VFIO_REGION_INFO_FLAG_READ |
+						    VFIO_REGION_INFO_FLAG_WRITE :
+					    0;
+		} else {
 			return -EINVAL;
-		size = mpt_mdev_region_size(st, info.index);
+		}
 		info.offset = MPT_MDEV_POS(info.index);
 		info.size = size;
-		info.flags = size ? VFIO_REGION_INFO_FLAG_READ |
-					    VFIO_REGION_INFO_FLAG_WRITE : 0;
 		info.cap_offset = 0;
 		return copy_to_user((void __user *)arg, &info, minsz) ?
 			       -EFAULT : 0;
@@ -202,6 +228,8 @@ static long mpt_mdev_ioctl(struct vfio_device *vfio, unsigned int cmd,
 		ret = mpt_mdev_set_irqs(st, arg);
 		mutex_unlock(&st->lock);
 		return ret;
+	case VFIO_DEVICE_QUERY_GFX_PLANE:
+		return mpt_mdev_query_plane(st, arg);
 	case VFIO_DEVICE_RESET:
 		return mpt_vdev_reset(st->vdev);
 	}

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# ktier-kmods: kvm_amd
 # mpt_mdev.ko (backends/kvmgt/kernel): the "kvmgt" backend as a vfio-mdev
 # parent, driven the way a VMM does.  Loads vfio, vfio_iommu_type1, mdev,
 # then mpt_testdev (the device type "testdev", with mpt and mpt_sim) and
@@ -15,8 +16,8 @@
 # mpt_kvmgt_test.ko attaches an instance of its own as a test harness does
 # (include/mpt/kvmgt.h) and checks the ops through its handle, and once
 # the client closed, that the instance lost its access.  Then the client
-# runs a KVM VM (nested SVM; kvm_amd is in the initramfs as a soft
-# dependency of mpt_kvmgt_test) linked to the group: a vCPU's write to a
+# runs a KVM VM (nested SVM; kvm_amd is in the initramfs through the
+# ktier-kmods line below) linked to the group: a vCPU's write to a
 # page the device tracks must reach the device.  A second mdev is
 # removed while open: the client's request eventfd fires and the remove
 # completes when it closes.  Then rmmod is refused while the first mdev

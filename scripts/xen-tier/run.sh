@@ -1,0 +1,103 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# The Xen tier: boot Xen under QEMU (TCG) with Debian's kernel as dom0 and
+# an initramfs holding the toolstack, mpt's Xen device model and the guest
+# images; run the dom0 tests (scripts/xen-tier/dom0/tests) and print TAP
+# for prove.  make check-xen runs it; so does make check, through
+# tests/xen/xen-tier.t.  Documentation/xen.rst says more.
+#
+#   run.sh [--out DIR] [--tests "T..."] [--timeout SECONDS]
+#
+# --out        where everything goes (default $O/xen-tier, O=build)
+# --tests      dom0 tests to run, in order
+# --timeout    QEMU's time limit (default 600 s, XTIER_TIMEOUT)
+#
+# The console (Xen's serial port, with dom0's console on it) and the KTAP
+# (dom0's second serial port) are saved under --out.  Exit status 0 when
+# every check passed.
+cd "$(dirname "$0")/../.." || exit 1
+here=scripts/xen-tier
+O=${O:-build}
+out=$O/xen-tier
+tests="xen_up kernel_log"
+timeout=${XTIER_TIMEOUT:-600}
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) out=$2; shift ;;
+	--tests) tests=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+log=$out/build.log
+: > "$log"
+export KTIER_TEST_TIMEOUT=${KTIER_TEST_TIMEOUT:-300}
+
+n=0
+ok() { # status, description
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
+}
+bail() { # description
+	ok 1 "$1"
+	echo "# $log:"
+	tail -n 30 "$log" | sed 's/^/#   /'
+	echo "xen tier: $1 failed (log: $log)" >&2
+	echo "1..$n"
+	exit 1
+}
+
+# (a) Packages: Xen, its toolstack and headers, the kernel, QEMU.
+pkgs="xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils libxen-dev
+	linux-image-amd64 qemu-system-x86 busybox-static cpio kmod"
+scripts/deps.sh $pkgs >> "$log" 2>&1 || bail "install $(echo $pkgs)"
+xengz=$(ls /boot/xen-*.gz 2> /dev/null | sort -V | tail -n 1)
+[ -n "$xengz" ] || bail "find the hypervisor (/boot/xen-*.gz)"
+kver=$(ls /boot/vmlinuz-* | sed 's|^/boot/vmlinuz-||' | sort -rV |
+	while read -r v; do [ -d "/lib/modules/$v/kernel" ] && echo "$v" && break; done)
+[ -n "$kver" ] || bail "find a kernel with its modules"
+echo "# Xen $xengz, dom0 kernel $kver"
+
+# (b) What dom0 runs: mpt's Xen programs and the guests (mk/xen.mk).
+make -s xen-tier-files XTIER_FILES="$out/files" >> "$log" 2>&1 ||
+	bail "build the programs and guests for dom0 (make xen-tier-files)"
+files=$(ls "$out/files"/* 2> /dev/null)
+ok 0 "dom0 programs and guests built:$(for f in $files; do printf ' %s' "${f##*/}"; done)"
+
+# (c) The hypervisor (QEMU's -kernel wants the multiboot ELF) and dom0's
+# initramfs.
+zcat "$xengz" > "$out/xen.elf" || bail "unpack $xengz"
+$here/initramfs.sh "$out" "$kver" "$tests" $files >> "$log" 2>&1 ||
+	bail "build dom0's initramfs"
+ok 0 "dom0 initramfs: toolstack, Xen modules, tests: $tests"
+
+# (d) Boot.  Xen's console is COM1 (console.log) and carries dom0's
+# console (hvc0); dom0 writes its KTAP to COM2 (ktap.log).  smap=0: dom0
+# crashes at once under TCG without it; -rdtscp: guests fail on RDTSCP
+# emulation otherwise (../shared/notes/machine.md).
+rm -f "$out/console.log" "$out/ktap.log"
+cat > "$out/qemu.sh" <<EOS
+#!/bin/sh
+# The Xen tier's QEMU command line, for running it again by hand.
+exec qemu-system-x86_64 -accel tcg,thread=multi -cpu max,-rdtscp -smp 2 -m 2048 \\
+	-nodefaults -no-user-config -display none -monitor none -no-reboot \\
+	-kernel $out/xen.elf \\
+	-append "console=com1 com1=115200,8n1 dom0_mem=768M,max:768M loglvl=all guest_loglvl=all noreboot smap=0" \\
+	-initrd "/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen panic=-1 log_buf_len=8M,$out/dom0.cpio.gz" \\
+	-serial file:$out/console.log -serial file:$out/ktap.log
+EOS
+chmod +x "$out/qemu.sh"
+timeout -k 5 "$timeout" "$out/qemu.sh" >> "$log" 2>&1
+st=$?
+echo "# console: $out/console.log"
+echo "# KTAP:    $out/ktap.log"
+echo "# again by hand: $out/qemu.sh"
+
+# (e) The verdict, as the kernel tier's, plus Xen's own crash reports.
+set -- $tests
+python3 scripts/kernel-tier/ktap2tap.py --ktap "$out/ktap.log" \
+	--console "$out/console.log" --status $st --timeout "$timeout" \
+	--tests $# --start $n --xen
