@@ -5,11 +5,9 @@
 # conformance suite runs on over the in-kernel "kvmgt" backend, and plays
 # their CPUs (guest/tests/conf_kvmgt.sh runs it).  Built by
 # scripts/kernel-tier/run.sh with the tier's other programs (make
-# tier-programs, mk/kernel-tier.mk).
-#
-# Written so that it does not matter whether this fragment is read before
-# or after mk/kernel-tier.mk: its own default for TIER_BIN (the same), and
-# tier-programs gets the program as a prerequisite of its own.
+# tier-programs, mk/kernel-tier.mk).  Its own default for TIER_BIN (the
+# same as mk/kernel-tier.mk's), because the rule's target is expanded when
+# this fragment is read, which may be first.
 
 TIER_BIN ?= $(O)/kernel-tier/bin
 TIER_PROGRAMS += conf_kvmgt_agent
@@ -19,5 +17,3 @@ $(TIER_BIN)/conf_kvmgt_agent: tests/kernel/conf_kvmgt_agent.c \
 	@mkdir -p $(@D)
 	$(CC) $(TIER_STATIC_CFLAGS) -pthread -Iinclude -Itests/conformance \
 		-Itests/kernel -o $@ $<
-
-tier-programs: $(TIER_BIN)/conf_kvmgt_agent

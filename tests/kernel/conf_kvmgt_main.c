@@ -439,7 +439,5 @@ static void __exit conf_kvmgt_exit(void)
 module_init(conf_kvmgt_init);
 module_exit(conf_kvmgt_exit);
 MODULE_IMPORT_NS(MPT);
-/* The agent makes KVM VMs: under the tier's QEMU, nested SVM. */
-MODULE_SOFTDEP("pre: kvm_amd");
 MODULE_DESCRIPTION("mpt: backend conformance over the in-kernel kvmgt backend (KTAP)");
 MODULE_LICENSE("Dual BSD/GPL");

@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# ktier-kmods: kvm_amd
 # The backend conformance suite over mpt_mdev.ko's in-kernel backend
 # "kvmgt", on real KVM guests (nested SVM under the tier's TCG): loads
 # kvm_amd, vfio, vfio_iommu_type1, mdev, mpt_testdev (the mdev type
