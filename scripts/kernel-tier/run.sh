@@ -23,7 +23,7 @@ cd "$(dirname "$0")/../.." || exit 1
 here=scripts/kernel-tier
 O=${O:-build}
 out=$O/kernel-tier
-tests="load_orders unload_busy cycles mpt_test mgpu_test mdev mdev_orders mdev_guests kernel_log"
+tests="load_orders unload_busy cycles mpt_test mgpu_test mdev mdev_orders mdev_guests conf_kvmgt kernel_log"
 canary=0
 timeout=${KTIER_TIMEOUT:-300}
 while [ $# -gt 0 ]; do
