@@ -16,10 +16,10 @@ XTIER_FILES ?= $(O)/xen-tier/files
 XTIER_TESTS := tests/xen/xen-tier.t
 XTIER_GUESTS := $(GUESTS_ELFS)
 
-xen-tier-files: $(XTIER_GUESTS)
+xen-tier-files: $(XTIER_GUESTS) mpt-xen
 	@rm -rf $(XTIER_FILES)
 	@mkdir -p $(XTIER_FILES)
-	cp $(XTIER_GUESTS) $(XTIER_FILES)/
+	cp $(XTIER_GUESTS) $(XTIER_PROGRAMS) $(XTIER_FILES)/
 
 check-xen: check-deps
 	prove --exec '' --timer $(PROVE_FLAGS) $(XTIER_TESTS)
@@ -29,3 +29,61 @@ CHECK_DEPS += xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils \
 	libxen-dev
 
 .PHONY: check-xen xen-tier-files
+
+# ---- The Xen backend and mpt-xen ------------------------------------------
+#
+#   make mpt-xen        $(O)/mpt-xen (tools/mpt-xen), linked with a
+#                       BACKENDS=xen library built in $(O)/xen (one backend:
+#                       direct dispatch) and that build's libmgpu.a
+#
+# Both need Xen's development headers and libraries (libxen-dev).  Without
+# them the targets say so and build nothing; make check installs them
+# (CHECK_DEPS), so the tier's tests do not skip there.
+
+XEN_O := $(O)/xen
+XEN_LIB := $(XEN_O)/libmpt.a
+XEN_MGPU_LIB := $(XEN_O)/samples/mgpu/libmgpu.a
+XEN_DEV_HEADERS := xendevicemodel.h xenforeignmemory.h xenevtchn.h \
+	xentoolcore.h xenctrl.h
+XEN_HAVE_HEADERS := $(if $(filter $(words $(XEN_DEV_HEADERS)),$(words \
+	$(wildcard $(XEN_DEV_HEADERS:%=/usr/include/%)))),1,0)
+MPT_XEN_BIN := $(O)/mpt-xen
+# mptrun's COM1, exit port and PCI host bridge (io.c) and its PNG writer
+# (report.c) are compiled in, not copied: see tools/mpt-xen/mpt_xen.h.
+MPT_XEN_SRCS := $(wildcard tools/mpt-xen/*.c) tools/mptrun/io.c \
+	tools/mptrun/report.c
+MPT_XEN_HDRS := $(wildcard tools/mpt-xen/*.h) tools/mptrun/mptrun.h \
+	tools/mptrun/mptrun_abi.h include/mpt/xen.h
+MPT_XEN_CFLAGS := $(filter-out -fvisibility=hidden,$(CFLAGS_ALL)) \
+	-Itools/mpt-xen -Itools/mptrun -Isamples/mgpu -DMPTRUN_MGPU=1 \
+	-ffunction-sections
+MPT_XEN_LIBS := -lxenctrl $(BACKEND_LIBS_xen) -lpng -lpthread
+
+.PHONY: FORCE-XEN mpt-xen xen-no-headers
+
+FORCE-XEN:
+
+ifeq ($(XEN_HAVE_HEADERS),1)
+$(XEN_LIB): FORCE-XEN
+	@$(MAKE) -s BACKENDS=xen DISPATCH=direct O=$(XEN_O) $(XEN_LIB) \
+		$(XEN_MGPU_LIB)
+
+$(XEN_MGPU_LIB): $(XEN_LIB) ;
+
+# report.c's statistics need the KVM backend: mpt-xen never calls them,
+# and --gc-sections drops them with their reference.
+$(MPT_XEN_BIN): $(MPT_XEN_SRCS) $(MPT_XEN_HDRS) $(XEN_LIB) $(XEN_MGPU_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(MPT_XEN_CFLAGS) -o $@ $(MPT_XEN_SRCS) $(XEN_MGPU_LIB) \
+		$(XEN_LIB) -Wl,--gc-sections $(LDFLAGS) $(MPT_XEN_LIBS)
+
+mpt-xen: $(MPT_XEN_BIN)
+XTIER_PROGRAMS := $(MPT_XEN_BIN)
+else
+mpt-xen: xen-no-headers
+XTIER_PROGRAMS :=
+endif
+
+xen-no-headers:
+	@echo "mpt-xen: not built: Xen's development headers are missing" \
+		"($(XEN_DEV_HEADERS) in /usr/include; apt-get install libxen-dev)" >&2

@@ -1,0 +1,57 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
+# Sourced by the Xen tier's mpt tests (after /tier/lib.sh): domU configs
+# for the guest images in /tier/bin and a way to run them under mpt-xen.
+#
+#   xen_have FILE...            fail the whole test (not skip) if missing
+#   xen_guest NAME VCPUS DEVS   /tmp/NAME.cfg: PVH domU NAME from NAME.elf,
+#                               64 MiB, mpt_device = [ DEVS ]
+#   xen_create NAME [ARGS...]   mpt-xen create ARGS /tmp/NAME.cfg; guest
+#                               output in /tmp/NAME.out, errors in
+#                               /tmp/NAME.err, status in $status
+#   xen_guest_tap               count the guest's TAP in /tmp/$XNAME.out:
+#                               $gplan, $gpass, $gfail; 0 if all passed
+B=/tier/bin
+
+xen_have() {
+	local f
+	for f in "$@"; do
+		if [ ! -e "$B/$f" ]; then
+			echo "1..1"
+			echo "not ok 1 $f is in /tier/bin (make xen-tier-files)"
+			exit 1
+		fi
+	done
+}
+
+xen_guest() { # name vcpus devices [image]
+	cat > "/tmp/$1.cfg" <<EOC
+name = "$1"
+type = "pvh"
+kernel = "$B/${4:-$1}.elf"
+memory = 64
+vcpus = $2
+on_crash = "preserve"
+mpt_device = [ $3 ]
+EOC
+}
+
+xen_create() { # name [args...]
+	local name=$1
+	shift
+	XNAME=$name
+	timeout -s KILL 600 $B/mpt-xen create --timeout 240 "$@" \
+		"/tmp/$name.cfg" > "/tmp/$name.out" 2> "/tmp/$name.err"
+	status=$?
+	[ $status = 0 ] || { diag "mpt-xen stderr:"; diag_file "/tmp/$name.err"; }
+	return $status
+}
+
+xen_guest_tap() {
+	local f=/tmp/$XNAME.out
+	gplan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$f" | head -n 1)
+	gplan=${gplan:-0}
+	gpass=$(grep -c '^ok ' "$f")
+	gfail=$(grep -c '^not ok ' "$f")
+	grep '^not ok ' "$f" | head -n 20 | while read -r l; do diag "guest: $l"; done
+	[ "$gfail" = 0 ] && [ "$gpass" -gt 0 ]
+}
