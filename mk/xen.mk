@@ -14,7 +14,15 @@
 
 XTIER_FILES ?= $(O)/xen-tier/files
 XTIER_TESTS := tests/xen/xen-tier.t
-XTIER_GUESTS := $(GUESTS_ELFS)
+XTIER_BENCH_ELF := $(O)/tests/xen/xbench.elf
+XTIER_GUESTS := $(GUESTS_ELFS) $(XTIER_BENCH_ELF)
+
+# xbench (tests/xen/xbench.c): a guest on the runtime of guest/ that
+# times its own accesses through each device-model path.
+$(XTIER_BENCH_ELF): tests/xen/xbench.c $(GUESTS_LIB_OBJS) guest/rt/rt.lds
+	@mkdir -p $(dir $@)
+	$(GUESTS_CC) $(GUESTS_CFLAGS) $(GUESTS_LDFLAGS) -o $@ $< \
+		$(GUESTS_LIB_OBJS)
 
 xen-tier-files: $(XTIER_GUESTS) mpt-xen
 	@rm -rf $(XTIER_FILES)
@@ -87,3 +95,6 @@ endif
 xen-no-headers:
 	@echo "mpt-xen: not built: Xen's development headers are missing" \
 		"($(XEN_DEV_HEADERS) in /usr/include; apt-get install libxen-dev)" >&2
+
+CHECK_BUILD += mpt-xen
+CHECK_TESTS += tests/xen/mpt-xen.t

@@ -96,7 +96,7 @@ done
 	echo "KTIER_KVER='$kver'"
 	echo "KTIER_OURS=''"
 	echo "KTIER_TESTS='$tests'"
-	env | grep '^XTIER_[A-Z_]*=' | sed "s/=\(.*\)/='\1'/"
+	env | grep '^XTIER_[A-Z0-9_]*=' | sed "s/=\(.*\)/='\1'/"
 } > "$root/tier/config"
 chmod 755 "$root/init" "$root"/tier/tests/*.sh 2> /dev/null || true
 

@@ -11,6 +11,8 @@
 #   xen_guest_tap               count the guest's TAP in /tmp/$XNAME.out:
 #                               $gplan, $gpass, $gfail; 0 if all passed
 B=/tier/bin
+# mpt-xen create --timeout: guests under TCG, ~10 ms per device access.
+XEN_TIMEOUT=${XEN_TIMEOUT:-300}
 
 xen_have() {
 	local f
@@ -39,7 +41,7 @@ xen_create() { # name [args...]
 	local name=$1
 	shift
 	XNAME=$name
-	timeout -s KILL 600 $B/mpt-xen create --timeout 240 "$@" \
+	timeout -s KILL $((XEN_TIMEOUT + 60)) $B/mpt-xen create --timeout $XEN_TIMEOUT "$@" \
 		"/tmp/$name.cfg" > "/tmp/$name.out" 2> "/tmp/$name.err"
 	status=$?
 	[ $status = 0 ] || { diag "mpt-xen stderr:"; diag_file "/tmp/$name.err"; }
