@@ -66,6 +66,9 @@ MPT_XEN_CFLAGS := $(filter-out -fvisibility=hidden,$(CFLAGS_ALL)) \
 	-Itools/mpt-xen -Itools/mptrun -Isamples/mgpu -DMPTRUN_MGPU=1 \
 	-ffunction-sections
 MPT_XEN_LIBS := -lxenctrl $(BACKEND_LIBS_xen) -lpng -lpthread
+XEN_CONF_SRCS := $(filter-out tests/conformance/target_%.c,$(wildcard \
+	tests/conformance/*.c)) tests/conformance/target_xen.c
+XEN_CONF_BIN := $(O)/tests/conformance/conformance-xen
 
 .PHONY: FORCE-XEN mpt-xen xen-no-headers
 
@@ -85,8 +88,16 @@ $(MPT_XEN_BIN): $(MPT_XEN_SRCS) $(MPT_XEN_HDRS) $(XEN_LIB) $(XEN_MGPU_LIB)
 	$(CC) $(MPT_XEN_CFLAGS) -o $@ $(MPT_XEN_SRCS) $(XEN_MGPU_LIB) \
 		$(XEN_LIB) -Wl,--gc-sections $(LDFLAGS) $(MPT_XEN_LIBS)
 
-mpt-xen: $(MPT_XEN_BIN)
-XTIER_PROGRAMS := $(MPT_XEN_BIN)
+mpt-xen: $(MPT_XEN_BIN) $(XEN_CONF_BIN)
+XTIER_PROGRAMS := $(MPT_XEN_BIN) $(XEN_CONF_BIN)
+
+# The conformance suite over the Xen backend, for dom0 (the tier's
+# mpt_conformance test): target_xen.c builds real domains.
+$(XEN_CONF_BIN): $(XEN_CONF_SRCS) tests/conformance/conformance.h \
+		$(KVM_TEST_LIB_SRCS) $(XEN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $(XEN_CONF_SRCS) $(KVM_TEST_LIB_SRCS) \
+		$(XEN_LIB) $(LDFLAGS) $(MPT_XEN_LIBS)
 else
 mpt-xen: xen-no-headers
 XTIER_PROGRAMS :=

@@ -279,6 +279,35 @@ void mpt_xen_dom_close(struct mpt_xen_dom *dom)
 }
 MPT_EXPORT(mpt_xen_dom_close);
 
+/*
+ * The first function @bus:N.@fn, N from 1, not routed yet, or
+ * XEN_NO_BDF.  Lock held.
+ */
+static unsigned int free_bdf(struct mpt_xen_dom *dom, unsigned int bus,
+			     unsigned int fn)
+{
+	unsigned int dev, i, bdf;
+
+	for (dev = 1; dev < 32; dev++) {
+		bdf = bus << 8 | dev << 3 | fn;
+		for (i = 0; i < dom->nr_pci && dom->pci[i].bdf != bdf; i++)
+			;
+		if (i == dom->nr_pci)
+			return bdf;
+	}
+	return XEN_NO_BDF;
+}
+
+unsigned int xen_test_violations(struct mpt_xen_dom *dom)
+{
+	unsigned int n;
+
+	mpt_mutex_lock(&dom->lock);
+	n = dom->violations;
+	mpt_mutex_unlock(&dom->lock);
+	return n;
+}
+
 /* attach: the guest is a PCI slot of a domain this process serves. */
 int mpt_xen_attach(struct mpt_backend *backend, void *guest,
 		   struct mpt_vdev *vdev, void **handle)
@@ -291,16 +320,19 @@ int mpt_xen_attach(struct mpt_backend *backend, void *guest,
 
 	(void)backend;
 	if (!dom || dom->magic != XEN_DOM_MAGIC || slot->bus > 255 ||
-	    slot->dev > 31 || slot->fn > 7)
+	    (slot->dev > 31 && slot->dev != MPT_XEN_PCI_ANY_DEV) ||
+	    slot->fn > 7)
 		return -EINVAL;
 	h = mpt_zalloc(sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	h->dom = dom;
 	h->vdev = vdev;
-	h->bdf = slot->bus << 8 | slot->dev << 3 | slot->fn;
 	mpt_mutex_lock(&dom->lock);
-	for (i = 0; i < XEN_MAX_HANDLES; i++) {
+	h->bdf = slot->dev == MPT_XEN_PCI_ANY_DEV ?
+			 free_bdf(dom, slot->bus, slot->fn) :
+			 slot->bus << 8 | slot->dev << 3 | slot->fn;
+	for (i = 0; i < XEN_MAX_HANDLES && h->bdf != XEN_NO_BDF; i++) {
 		if (!dom->handles[i]) {
 			ret = xen_pci_claim(dom, h->bdf, h);
 			if (!ret)

@@ -39,6 +39,7 @@
 #define XEN_MAX_HANDLES 32
 #define XEN_MAX_VCPUS 128
 #define XEN_MAX_PCI 32 /* PCI functions claimed per domain */
+#define XEN_NO_BDF 0xffffffffu
 
 /* Guest frames are below 2^52 on x86: larger ones name no guest page. */
 #define XEN_GFN_LIMIT (1ULL << (52 - MPT_PAGE_SHIFT))
@@ -158,6 +159,9 @@ void xen_track_drop_all(struct xen_handle *h);
 /* ---- The ioreq thread (xen_ioreq.c) ---- */
 int xen_ioreq_start(struct mpt_xen_dom *dom);
 void xen_ioreq_stop(struct mpt_xen_dom *dom);
+
+/* Contract breaches seen (detach with things left, unbalanced ops). */
+unsigned int xen_test_violations(struct mpt_xen_dom *dom);
 
 /* The backend's table, for tests to call ops through. */
 extern const struct mpt_backend_ops mpt_xen_ops;

@@ -83,11 +83,15 @@ struct mpt_xen_io_ops {
  * struct mpt_xen_pci_slot - where an instance sits on the guest's PCI bus
  * @dom: the domain, from mpt_xen_dom_open()
  * @bus: bus number (0 to 255)
- * @dev: device number (0 to 31)
+ * @dev: device number (0 to 31), or MPT_XEN_PCI_ANY_DEV for the first
+ *	device number from 1 on that no one uses on @bus
  * @fn: function number (0 to 7)
  *
- * The guest argument of mpt_vdev_attach(); read during the call only.
+ * The guest argument of mpt_vdev_attach(); read during the call only.  Two
+ * instances cannot share a function: the second attach fails with -EBUSY.
  */
+#define MPT_XEN_PCI_ANY_DEV 0xffffffffu
+
 struct mpt_xen_pci_slot {
 	struct mpt_xen_dom *dom;
 	unsigned int bus;

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/../.." || exit 1
 here=scripts/xen-tier
 O=${O:-build}
 out=$O/xen-tier
-tests="xen_up mpt_functional mpt_hostile mpt_demo mpt_errors mpt_bench kernel_log"
+tests="xen_up mpt_functional mpt_hostile mpt_demo mpt_errors mpt_bench mpt_conformance kernel_log"
 timeout=${XTIER_TIMEOUT:-2700}
 while [ $# -gt 0 ]; do
 	case $1 in

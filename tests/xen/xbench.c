@@ -4,9 +4,10 @@
  * TSC cycles per access, measured by the guest itself (run with
  * --device mgpu, under mpt-xen or mptrun).
  *
- *   unhandled_pio   inb from port 0x80, which nobody claims: the
+ *   unhandled_pio   inb from COM2's LSR (0x2fd), which nobody claims: the
  *                   hypervisor answers it itself on Xen (an exit and back),
- *                   the VMM on KVM
+ *                   the VMM on KVM.  Not port 0x80: Xen lets HVM guests
+ *                   reach it without an exit.
  *   model_pio       inb from COM1's LSR: a round trip to the model
  *                   process (ioreq on Xen, a KVM_EXIT_IO on KVM)
  *   mmio_read       a read of an mgpu register: the round trip through
@@ -44,7 +45,7 @@ static void one(int what, uint32_t i)
 {
 	switch (what) {
 	case UNHANDLED:
-		(void)inb(0x80);
+		(void)inb(0x2fd);
 		break;
 	case MODEL_PIO:
 		(void)inb(0x3fd);
