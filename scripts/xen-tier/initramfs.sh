@@ -96,6 +96,7 @@ done
 	echo "KTIER_KVER='$kver'"
 	echo "KTIER_OURS=''"
 	echo "KTIER_TESTS='$tests'"
+	echo "KTIER_TEST_TIMEOUT='${KTIER_TEST_TIMEOUT:-240}'"
 	env | grep '^XTIER_[A-Z0-9_]*=' | sed "s/=\(.*\)/='\1'/"
 } > "$root/tier/config"
 chmod 755 "$root/init" "$root"/tier/tests/*.sh 2> /dev/null || true

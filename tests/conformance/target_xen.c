@@ -122,7 +122,9 @@ static int make_domain(struct xen_target *t, struct xen_guest *g,
 		.grant_opts = XEN_DOMCTL_GRANT_version(1),
 		.arch = { .emulation_flags = XEN_X86_EMU_LAPIC },
 	};
-	unsigned int mb = PAGING_POOL_MB, i;
+	u64 mb = PAGING_POOL_MB;
+	unsigned int i;
+	const char *step = "paging pool";
 	u64 pages = 0;
 	int ret;
 
@@ -135,18 +137,21 @@ static int make_domain(struct xen_target *t, struct xen_guest *g,
 	for (i = 0; i < layout->nr; i++)
 		pages += layout->regions[i].size >> MPT_PAGE_SHIFT;
 	/* HAP's page-table pool, then the RAM, 4 KiB at a time. */
-	ret = xc_shadow_control(t->xch, g->domid,
-				XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION, &mb, 0);
-	if (!ret)
+	ret = xc_set_paging_mempool_size(t->xch, g->domid, (u64)mb << 20);
+	if (!ret) {
+		step = "max memory";
 		ret = xc_domain_setmaxmem(t->xch, g->domid,
 					  (pages + 1024) * (MPT_PAGE_SIZE / 1024));
-	for (i = 0; !ret && i < layout->nr; i++)
+	}
+	for (i = 0; !ret && i < layout->nr; i++) {
+		step = "populate";
 		ret = populate(t->xch, g->domid,
 			       layout->regions[i].gpa >> MPT_PAGE_SHIFT,
 			       layout->regions[i].size >> MPT_PAGE_SHIFT);
+	}
 	if (ret) {
-		fprintf(stderr, "xen target: domain %u: memory: %s\n", g->domid,
-			strerror(errno));
+		fprintf(stderr, "xen target: domain %u: %s: %s\n", g->domid,
+			step, strerror(errno));
 		xc_domain_destroy(t->xch, g->domid);
 		return -EIO;
 	}

@@ -44,7 +44,12 @@ xen_create() { # name [args...]
 	timeout -s KILL $((XEN_TIMEOUT + 60)) $B/mpt-xen create --timeout $XEN_TIMEOUT "$@" \
 		"/tmp/$name.cfg" > "/tmp/$name.out" 2> "/tmp/$name.err"
 	status=$?
-	[ $status = 0 ] || { diag "mpt-xen stderr:"; diag_file "/tmp/$name.err"; }
+	[ $status = 0 ] || {
+		diag "mpt-xen stderr:"
+		diag_file "/tmp/$name.err"
+		diag "the guest's last lines:"
+		tail -n 5 "/tmp/$name.out" | diag_file /dev/stdin
+	}
 	return $status
 }
 

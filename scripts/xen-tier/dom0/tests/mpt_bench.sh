@@ -4,17 +4,21 @@
 # own accesses in TSC cycles): an MMIO round trip through the ioreq
 # server against a port Xen answers itself, a tracked store against a
 # plain MMIO write.  The JSON line goes to the host (run.sh saves it as
-# bench.json); the checks only say the paths trap where they must.
+# bench.json); the checks only say the paths trap where they must.  The
+# guest also checks rep string I/O (requests with data in guest memory).
 . /tier/lib.sh
 . /tier/xen.sh
-plan 4
+plan 5
 xen_have mpt-xen xbench.elf
 xen_guest xbench 1 '"mgpu"'
-xen_create xbench
+xen_create xbench --stats-file /tmp/xbench.json
+diag "stats: $(cat /tmp/xbench.json 2> /dev/null)"
 result $? "mpt-xen create ran xbench (status $status, 0 expected)"
 xen_guest_tap
-result $? "xbench's checks: $gpass passed, $gfail failed"
-line=$(grep '^xbench: ' /tmp/xbench.out)
+result $? "xbench's checks (tracked stores, rep insb/movsl through data_is_ptr requests): $gpass passed, $gfail failed"
+grep -q '^xbench: rep outsb reached COM1$' /tmp/xbench.out
+result $? "rep outsb to COM1 arrived whole (one data_is_ptr request)"
+line=$(grep '^xbench: iterations=' /tmp/xbench.out)
 diag "$line"
 json=$(echo "$line" | awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }

@@ -23,7 +23,7 @@ result $? "conformance-xen exits 0 (got $st)"
 result $? "every case ran: $((pass - skips)) passed, $skips skipped, $fails failed of $planned"
 [ $((pass - skips)) -gt 0 ]
 result $? "cases ran against real domains"
-[ $st = 0 ] || { diag "stderr:"; tail -n 20 /tmp/conf.err | while read -r l; do diag "  $l"; done; }
+[ $st = 0 ] || { diag "stderr:"; head -n 20 /tmp/conf.err | while read -r l; do diag "  $l"; done; }
 xl list > /tmp/xl.after 2>&1
 [ "$(grep -c '' /tmp/xl.after)" -le 2 ] || { diag "domains left:"; diag_file /tmp/xl.after; }
 finish
