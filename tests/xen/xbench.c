@@ -35,7 +35,7 @@
 #include "rt/tap.h"
 
 #define VEC_MGPU 0x40
-#define N 2000
+#define N 500
 
 static struct mgpu g;
 static volatile uint32_t *pd;

@@ -8,6 +8,7 @@
 # guest also checks rep string I/O (requests with data in guest memory).
 . /tier/lib.sh
 . /tier/xen.sh
+xen_pin
 plan 5
 xen_have mpt-xen xbench.elf
 xen_guest xbench 1 '"mgpu"'

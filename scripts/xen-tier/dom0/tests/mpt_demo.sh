@@ -6,6 +6,7 @@
 # host's KVM (XTIER_DEMO_SHA256, computed by scripts/xen-tier/run.sh).
 . /tier/lib.sh
 . /tier/xen.sh
+xen_pin
 plan 4
 xen_have mpt-xen demo.elf
 xen_guest demo 1 '"mgpu"'

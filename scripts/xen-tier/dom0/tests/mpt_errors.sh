@@ -4,6 +4,7 @@
 # device type exhausted (mgpu allows 4 instances), an unknown device type.
 . /tier/lib.sh
 . /tier/xen.sh
+xen_pin
 plan 4
 xen_have mpt-xen selftest.elf
 $B/mpt-xen run --domid 4242 --device mgpu > /tmp/e1.out 2> /tmp/e1.err

@@ -6,6 +6,7 @@
 # its toolstack and the model are unharmed.
 . /tier/lib.sh
 . /tier/xen.sh
+xen_pin
 plan 5
 xen_have mpt-xen hostile.elf
 XEN_TIMEOUT=900
