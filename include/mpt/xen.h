@@ -79,6 +79,9 @@ struct mpt_xen_io_ops {
 			void *data, unsigned int len, bool is_write);
 };
 
+/* A struct mpt_xen_pci_slot's @dev that lets the backend choose. */
+#define MPT_XEN_PCI_ANY_DEV 0xffffffffu
+
 /**
  * struct mpt_xen_pci_slot - where an instance sits on the guest's PCI bus
  * @dom: the domain, from mpt_xen_dom_open()
@@ -90,8 +93,6 @@ struct mpt_xen_io_ops {
  * The guest argument of mpt_vdev_attach(); read during the call only.  Two
  * instances cannot share a function: the second attach fails with -EBUSY.
  */
-#define MPT_XEN_PCI_ANY_DEV 0xffffffffu
-
 struct mpt_xen_pci_slot {
 	struct mpt_xen_dom *dom;
 	unsigned int bus;

@@ -279,10 +279,15 @@ static pid_t start_model(struct create_ctx *c, const char *self, int *status)
 	return pid;
 }
 
-/* Wait for the model to end, stopping it if the domain goes first. */
+/*
+ * Wait for the model to end, stopping it if the domain goes first, or if
+ * we are told to stop (SIGINT, SIGTERM: blocked since xen_create() began,
+ * so that the domain is destroyed whatever happens).
+ */
 static int supervise(struct create_ctx *c, pid_t pid)
 {
 	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	sigset_t pending;
 	int st;
 
 	for (;;) {
@@ -290,7 +295,10 @@ static int supervise(struct create_ctx *c, pid_t pid)
 
 		if (r == pid)
 			break;
-		if (xch && !domain_running(xch, c->domid)) {
+		sigpending(&pending);
+		if (sigismember(&pending, SIGINT) ||
+		    sigismember(&pending, SIGTERM) ||
+		    (xch && !domain_running(xch, c->domid))) {
 			kill(pid, SIGTERM);
 			waitpid(pid, &st, 0);
 			break;
@@ -316,7 +324,7 @@ static int parse(struct create_ctx *c, int argc, char **argv,
 	u64 v;
 	int o;
 
-	c->timeout = 300;
+	c->timeout = 0;
 	c->deprivilege = true;
 	opterr = 0;
 	optind = 1;
@@ -353,10 +361,15 @@ int xen_create(int argc, char **argv, const char *self)
 	char *xl_create[] = { "xl", "create", "-p", c.tmp, NULL };
 	char exe[4096];
 	const char *cfg;
+	sigset_t stop;
 	ssize_t n;
 	pid_t pid;
 	int status;
 
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	status = parse(&c, argc, argv, &cfg);
 	if (!status)
 		status = strip_config(&c, cfg);

@@ -26,7 +26,8 @@ static void usage(FILE *f)
 		"                           (00:01.0 on); repeatable, up to %u (run;\n"
 		"                           create takes mpt_device = [ \"TYPE\", ... ]\n"
 		"                           from CONFIG.cfg)\n"
-		"  --timeout SEC            end after SEC seconds (default 300, 0: none)\n"
+		"  --timeout SEC            end after SEC seconds (default 0: never;\n"
+		"                           the model lives as long as the domain)\n"
 		"  --snapshot FILE.png      at exit, the first mgpu's display\n"
 		"  --stats-file FILE        JSON statistics at exit\n"
 		"  --no-deprivilege         keep root and Xen privileges while serving\n"
@@ -73,7 +74,7 @@ static int run_main(int argc, char **argv)
 		{ "ready-fd", required_argument, NULL, O_READY },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct xen_run_opts o = { .domid = -1, .timeout = 300,
+	struct xen_run_opts o = { .domid = -1, .timeout = 0,
 				  .deprivilege = true, .ready_fd = -1 };
 	u64 v;
 	int c;
