@@ -7,8 +7,8 @@
 #                       dom0's tests as TAP.  Logs:
 #                       $(O)/xen-tier/{console,ktap,build}.log
 #   make xen-tier-files what dom0 gets in /tier/bin (XTIER_FILES=DIR):
-#                       the guest images, and mpt's Xen programs once
-#                       built
+#                       the guest images, xbench, mpt-xen and
+#                       conformance-xen (the last two need libxen-dev)
 #
 # make check runs the tier too; it installs what it needs (scripts/deps.sh).
 

@@ -211,6 +211,20 @@ static bool domain_running(xc_interface *xch, long domid)
 	return !info.shutdown && !info.dying;
 }
 
+static bool domain_exists(long domid)
+{
+	xc_interface *xch = xc_interface_open(NULL, NULL, 0);
+	xc_dominfo_t info;
+	bool ret = true; /* when in doubt, destroy */
+
+	if (xch) {
+		ret = xc_domain_getinfo(xch, (u32)domid, 1, &info) == 1 &&
+		      (long)info.domid == domid;
+		xc_interface_close(xch);
+	}
+	return ret;
+}
+
 static void xl_domid_cmd(const char *verb, long domid)
 {
 	char id[24];
@@ -409,7 +423,8 @@ int xen_create(int argc, char **argv, const char *self)
 	xl_domid_cmd("unpause", c.domid);
 	status = supervise(&c, pid);
 out:
-	if (c.domid > 0)
+	/* Unless the toolstack destroyed it already (on_poweroff). */
+	if (c.domid > 0 && domain_exists(c.domid))
 		xl_domid_cmd("destroy", c.domid);
 	if (c.tmp[0])
 		unlink(c.tmp);

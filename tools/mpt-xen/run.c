@@ -49,6 +49,10 @@ void mptrun_finish(struct machine *m, int status, const char *fmt, ...)
 	pthread_mutex_unlock(&m->lock);
 }
 
+/* --snapshot's file, and whether it was written (the ioreq thread). */
+static const char *snapshot_path;
+static int snapshot_ret = -ENODATA;
+
 static void io_pio(void *arg, u16 port, void *data, unsigned int len,
 		   bool is_write)
 {
@@ -56,6 +60,17 @@ static void io_pio(void *arg, u16 port, void *data, unsigned int len,
 
 	mpt_stat_inc(&m->n.pio_exits);
 	mptrun_pio(m, port, data, len, is_write);
+	/*
+	 * The guest ended the run.  Its vCPU waits for this access, so the
+	 * domain cannot shut down (and its toolstack destroy it) before the
+	 * display is read: take the snapshot now, as mptrun does once its
+	 * vCPUs stopped.
+	 */
+	if (port == MPTRUN_EXIT_PORT && is_write && snapshot_path &&
+	    snapshot_ret == -ENODATA) {
+		mptrun_serial_flush(m);
+		snapshot_ret = mptrun_snapshot(m, snapshot_path);
+	}
 }
 
 /*
@@ -337,6 +352,7 @@ int xen_run(const struct xen_run_opts *o)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	snapshot_path = o->snapshot;
 	status = setup(m, o);
 	if (status) {
 		teardown(m);
@@ -347,7 +363,10 @@ int xen_run(const struct xen_run_opts *o)
 	mpt_xen_dom_stop(the_dom);
 	mptrun_serial_flush(m);
 	status = m->status;
-	if (o->snapshot && mptrun_snapshot(m, o->snapshot) && !status)
+	/* A run that did not end at the exit port: the display as it is. */
+	if (o->snapshot && snapshot_ret == -ENODATA)
+		snapshot_ret = mptrun_snapshot(m, o->snapshot);
+	if (o->snapshot && snapshot_ret && !status)
 		status = XEN_STATUS_HOST;
 	if (o->stats_file)
 		write_stats(m, o->stats_file);
