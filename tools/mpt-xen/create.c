@@ -164,8 +164,14 @@ static int strip_config(struct create_ctx *c, const char *path)
 	return ret;
 }
 
-/* Run a program with stdout on stderr; its exit status, or -1. */
-static int spawn(char *const argv[])
+/* The signal mask create runs with, and what its children get back. */
+static sigset_t saved_mask;
+
+/*
+ * Run a program, its stdout on @out_fd (-1: on our stderr), its stderr on
+ * /dev/null if @quiet; its exit status, or -1.  No shell is involved.
+ */
+static int run_prog(char *const argv[], int out_fd, bool quiet)
 {
 	pid_t pid = fork();
 	int st;
@@ -173,30 +179,50 @@ static int spawn(char *const argv[])
 	if (pid < 0)
 		return -1;
 	if (!pid) {
-		dup2(STDERR_FILENO, STDOUT_FILENO);
+		int null = open("/dev/null", O_WRONLY);
+
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+		dup2(out_fd >= 0 ? out_fd : STDERR_FILENO, STDOUT_FILENO);
+		if (quiet && null >= 0)
+			dup2(null, STDERR_FILENO);
 		execvp(argv[0], argv);
 		fprintf(stderr, "mpt-xen: cannot run %s: %s\n", argv[0],
 			strerror(errno));
 		_exit(127);
 	}
+	if (out_fd >= 0)
+		close(out_fd);
 	if (waitpid(pid, &st, 0) < 0)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+static int spawn(char *const argv[])
+{
+	return run_prog(argv, -1, false);
+}
+
+/* xl domid NAME, without a shell; the domid or -1. */
 static long domid_of(const char *name)
 {
-	char cmd[200], buf[32] = "";
-	FILE *p;
-	long id = -1;
+	char *argv[] = { "xl", "domid", (char *)name, NULL };
+	char buf[32] = "";
+	int fds[2];
+	ssize_t n;
+	long id;
 
-	snprintf(cmd, sizeof(cmd), "xl domid '%s' 2>/dev/null", name);
-	p = popen(cmd, "r");
-	if (!p)
+	if (pipe(fds))
 		return -1;
-	if (fgets(buf, sizeof(buf), p))
-		id = strtol(buf, NULL, 10);
-	pclose(p);
+	if (run_prog(argv, fds[1], true)) {
+		close(fds[0]);
+		return -1;
+	}
+	n = read(fds[0], buf, sizeof(buf) - 1);
+	close(fds[0]);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	id = strtol(buf, NULL, 10);
 	return id > 0 ? id : -1;
 }
 
@@ -276,6 +302,7 @@ static pid_t start_model(struct create_ctx *c, const char *self, int *status)
 		return -1;
 	if (!pid) {
 		close(fds[0]);
+		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 		execv(self, argv);
 		fprintf(stderr, "mpt-xen: cannot run %s: %s\n", self,
 			strerror(errno));
@@ -376,14 +403,16 @@ int xen_create(int argc, char **argv, const char *self)
 	char exe[4096];
 	const char *cfg;
 	sigset_t stop;
+	unsigned int tries;
 	ssize_t n;
+	int st;
 	pid_t pid;
 	int status;
 
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
-	sigprocmask(SIG_BLOCK, &stop, NULL);
+	sigprocmask(SIG_BLOCK, &stop, &saved_mask);
 	status = parse(&c, argc, argv, &cfg);
 	if (!status)
 		status = strip_config(&c, cfg);
@@ -401,15 +430,29 @@ int xen_create(int argc, char **argv, const char *self)
 		exe[n] = 0;
 		self = exe;
 	}
-	if (spawn(xl_create)) {
-		fprintf(stderr, "mpt-xen: xl create -p %s failed\n", cfg);
+	st = spawn(xl_create);
+	if (st) {
+		fprintf(stderr, "mpt-xen: xl create -p %s failed (status %d)\n",
+			cfg, st);
 		status = XEN_STATUS_HOST;
 		goto out;
 	}
-	c.domid = domid_of(c.name);
+	/* xl's name lookup reads xenstore, which may lag behind: retry. */
+	for (tries = 0; tries < 20 && c.domid < 0; tries++) {
+		if (tries)
+			usleep(250 * 1000);
+		c.domid = domid_of(c.name);
+	}
 	if (c.domid < 0) {
-		fprintf(stderr, "mpt-xen: domain '%s' not found after xl create\n",
-			c.name);
+		char *xl_list[] = { "xl", "list", NULL };
+
+		char *xl_destroy[] = { "xl", "destroy", c.name, NULL };
+
+		fprintf(stderr, "mpt-xen: domain '%s' not found after xl create;"
+			" xl list says:\n", c.name);
+		spawn(xl_list);
+		/* Do not leave it behind if it is there after all. */
+		spawn(xl_destroy);
 		status = XEN_STATUS_HOST;
 		goto out;
 	}
@@ -426,6 +469,13 @@ out:
 	/* Unless the toolstack destroyed it already (on_poweroff). */
 	if (c.domid > 0 && domain_exists(c.domid))
 		xl_domid_cmd("destroy", c.domid);
+	/*
+	 * Return once it is gone: a domain being torn down by xl's watcher
+	 * while the next xl create runs made that create fail.
+	 */
+	for (tries = 0; c.domid > 0 && tries < 100 && domain_exists(c.domid);
+	     tries++)
+		usleep(100 * 1000);
 	if (c.tmp[0])
 		unlink(c.tmp);
 	return status;
