@@ -294,13 +294,14 @@ static void write_stats(struct machine *m, const char *path)
 		return;
 	}
 	mpt_xen_get_stats(the_dom, &s);
-	fprintf(f, "{\"status\": %d, \"serial_bytes\": %llu, "
+	fprintf(f, "{\"status\": %d, \"uid\": %u, \"serial_bytes\": %llu, "
 		"\"backend\": {\"ioreqs\": %llu, \"pio\": %llu, \"mmio\": %llu, "
 		"\"pci_cfg\": %llu, \"program\": %llu, \"tracked_writes\": %llu, "
 		"\"rep_ioreqs\": %llu, \"invalidates\": %llu, \"unhandled\": %llu, "
 		"\"refused\": %llu, \"msis\": %llu, \"msi_errors\": %llu, "
 		"\"map_misses\": %llu, \"mem_type_changes\": %llu}, \"devices\": [",
-		m->status, (unsigned long long)mpt_stat_read(&m->n.serial_bytes),
+		m->status, (unsigned int)getuid(),
+		(unsigned long long)mpt_stat_read(&m->n.serial_bytes),
 		(unsigned long long)s.ioreqs, (unsigned long long)s.pio,
 		(unsigned long long)s.mmio, (unsigned long long)s.pci_cfg,
 		(unsigned long long)s.program,

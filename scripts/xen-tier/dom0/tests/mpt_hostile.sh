@@ -7,7 +7,7 @@
 . /tier/lib.sh
 . /tier/xen.sh
 xen_pin
-plan 5
+plan 6
 xen_have mpt-xen hostile.elf
 XEN_TIMEOUT=900
 xen_guest hostile 1 '"mgpu", "mgpu"'
@@ -20,6 +20,9 @@ result $? "every test of the guest's plan ran and passed"
 # The model ended by itself (no crash, no signal): it wrote its stats.
 grep -q '"status": 0' /tmp/hostile.json 2> /dev/null
 result $? "the model survived and reported (statistics written)"
+# ... as the user it became after setup, not as root.
+grep -q '"uid": 65534,' /tmp/hostile.json 2> /dev/null
+result $? "the model served the guest deprivileged (uid 65534, Xen handles restricted)"
 diag "stats: $(cat /tmp/hostile.json 2> /dev/null)"
 xl list > /tmp/xl.after 2>&1 && grep -q '^Domain-0 ' /tmp/xl.after &&
 	! grep -q '^hostile ' /tmp/xl.after && ! dmesg | grep -qiE 'BUG:|Oops|general protection'
