@@ -194,6 +194,8 @@ static int run_prog(char *const argv[], int out_fd, bool quiet)
 		close(out_fd);
 	if (waitpid(pid, &st, 0) < 0)
 		return -1;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
@@ -430,7 +432,22 @@ int xen_create(int argc, char **argv, const char *self)
 		exe[n] = 0;
 		self = exe;
 	}
+	/*
+	 * xl 4.17 under TCG sometimes aborts on a mutex assertion
+	 * (___pthread_mutex_lock: mutex->__data.__owner == 0) right after
+	 * another domain was torn down: a toolstack crash, not a bad
+	 * configuration.  Clean up what it left and try once more.
+	 */
 	st = spawn(xl_create);
+	if (st > 128) {
+		char *xl_destroy[] = { "xl", "destroy", c.name, NULL };
+
+		fprintf(stderr, "mpt-xen: xl create died of signal %d; retrying"
+			" once\n", st - 128);
+		run_prog(xl_destroy, -1, true);
+		sleep(1);
+		st = spawn(xl_create);
+	}
 	if (st) {
 		fprintf(stderr, "mpt-xen: xl create -p %s failed (status %d)\n",
 			cfg, st);
