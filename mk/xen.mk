@@ -10,7 +10,11 @@
 #                       the guest images, xbench, mpt-xen and
 #                       conformance-xen (the last two need libxen-dev)
 #
-# make check runs the tier too; it installs what it needs (scripts/deps.sh).
+# make check does NOT run the tier yet: under QEMU TCG, dom0 processes
+# (xl, busybox) intermittently crash on a thread-local-storage access and
+# the tier slows down tenfold beside other QEMUs (Documentation/xen.rst,
+# "Known problems"), so it would make make check fail at random.  make
+# check builds mpt-xen and runs its host test (tests/xen/mpt-xen.t).
 
 XTIER_FILES ?= $(O)/xen-tier/files
 XTIER_TESTS := tests/xen/xen-tier.t
@@ -32,7 +36,6 @@ xen-tier-files: $(XTIER_GUESTS) mpt-xen
 check-xen: check-deps
 	prove --exec '' --timer $(PROVE_FLAGS) $(XTIER_TESTS)
 
-CHECK_TESTS += $(XTIER_TESTS)
 CHECK_DEPS += xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils \
 	libxen-dev
 
