@@ -46,9 +46,14 @@ defconfig olddefconfig menuconfig:
 # Backends by name, and where each lives.
 BACKEND_DIR_sim := backends/sim
 BACKEND_DIR_kvm := backends/kvmgt/user
+BACKEND_DIR_xen := backends/xengt
+# What a backend's code links with (mk/xen.mk checks the headers exist).
+BACKEND_LIBS_xen := -lxendevicemodel -lxenforeignmemory -lxenevtchn \
+	-lxentoolcore
 
 BACKENDS-$(CONFIG_MPT_BACKEND_SIM) += sim
 BACKENDS-$(CONFIG_MPT_BACKEND_KVM) += kvm
+BACKENDS-$(CONFIG_MPT_BACKEND_XEN) += xen
 # Test variants always have the sim backend: the suite runs over it.
 ifeq ($(FORCE_SIM),1)
 BACKENDS ?= sim
@@ -90,7 +95,7 @@ BASE_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
 LDFLAGS += -fsanitize=address,undefined
 endif
 CFLAGS_ALL := $(BASE_CFLAGS) $(CFLAGS)
-LDLIBS := -lpthread
+LDLIBS := -lpthread $(foreach b,$(BACKENDS),$(BACKEND_LIBS_$(b)))
 
 # ---- library -------------------------------------------------------------
 

@@ -32,11 +32,11 @@ KO=$O/kernel/src
 SYMVERS=$KO/Module.symvers
 kos=$(find $O/kernel -name '*.ko' | sort)
 
-# Public functions of the headers whose code the modules hold (kvm.h is
-# the userspace KVM backend's).
+# Public functions of the headers whose code the modules hold (kvm.h and
+# xen.h are userspace backends').
 headers=$(for h in include/mpt/*.h; do
 	case $h in
-	*/kvm.h) ;;
+	*/kvm.h|*/xen.h) ;;
 	*/sim.h) [ -f $KO/mpt_sim.ko ] && echo $h ;;
 	*) echo $h ;;
 	esac

@@ -13,7 +13,7 @@
 #              *.ko under $O/kernel), only scripts/kernel-tier/canary, a
 #              module that raises a WARNING and writes into a slab red
 #              zone: the run must fail
-# --timeout    QEMU's time limit (default 300 s, KTIER_TIMEOUT)
+# --timeout    QEMU's time limit (default 900 s, KTIER_TIMEOUT)
 #
 # KTIER_CYCLES (100), KTIER_LOAD_MS (2000) and KTIER_TEST_TIMEOUT (240) go
 # to the guest; KTIER_APPEND is added to the kernel's command line;
@@ -23,9 +23,9 @@ cd "$(dirname "$0")/../.." || exit 1
 here=scripts/kernel-tier
 O=${O:-build}
 out=$O/kernel-tier
-tests="load_orders unload_busy cycles mpt_test mgpu_test mdev mdev_orders mdev_guests kernel_log"
+tests="load_orders unload_busy cycles mpt_test mgpu_test mdev mdev_orders mdev_guests conf_kvmgt kernel_log"
 canary=0
-timeout=${KTIER_TIMEOUT:-300}
+timeout=${KTIER_TIMEOUT:-900}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--out) out=$2; shift ;;

@@ -72,20 +72,32 @@ done
 cp "$here/../kernel-tier/guest/init" "$root/init"
 cp "$here/../kernel-tier/guest/lib.sh" "$root/tier/lib.sh"
 cp "$here/dom0/prepare" "$root/tier/prepare"
+cp "$here/dom0/xen.sh" "$root/tier/xen.sh"
 # Tests of this tier, or the kernel tier's that apply (kernel_log).
 for t in $tests; do
 	f=$here/dom0/tests/$t.sh
 	[ -f "$f" ] || f=$here/../kernel-tier/guest/tests/$t.sh
 	cp "$f" "$root/tier/tests/$t.sh"
 done
+# The FILEs; a dynamically linked program (mpt-xen) brings its libraries.
+copy_libs() { # program
+	local f
+	for f in $(ldd "$1" 2> /dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$f" ] && continue
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+}
 for f in "$@"; do
 	cp "$f" "$root/tier/bin/"
+	case $f in *.elf) ;; *) copy_libs "$f" ;; esac
 done
 {
 	echo "KTIER_KVER='$kver'"
 	echo "KTIER_OURS=''"
 	echo "KTIER_TESTS='$tests'"
-	env | grep '^XTIER_[A-Z_]*=' | sed "s/=\(.*\)/='\1'/"
+	echo "KTIER_TEST_TIMEOUT='${KTIER_TEST_TIMEOUT:-240}'"
+	env | grep '^XTIER_[A-Z0-9_]*=' | sed "s/=\(.*\)/='\1'/"
 } > "$root/tier/config"
 chmod 755 "$root/init" "$root"/tier/tests/*.sh 2> /dev/null || true
 
