@@ -64,6 +64,7 @@ MPT_XEN_HDRS := $(wildcard tools/mpt-xen/*.h) tools/mptrun/mptrun.h \
 	tools/mptrun/mptrun_abi.h include/mpt/xen.h
 MPT_XEN_CFLAGS := $(filter-out -fvisibility=hidden,$(CFLAGS_ALL)) \
 	-Itools/mpt-xen -Itools/mptrun -Isamples/mgpu -DMPTRUN_MGPU=1 \
+	-DMPTRUN_VFIO=0 \
 	-ffunction-sections
 MPT_XEN_LIBS := -lxenctrl $(BACKEND_LIBS_xen) -lpng -lpthread
 XEN_CONF_SRCS := $(filter-out tests/conformance/target_%.c,$(wildcard \

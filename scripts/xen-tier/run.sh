@@ -100,7 +100,7 @@ rm -f "$out/console.log" "$out/ktap.log"
 cat > "$out/qemu.sh" <<EOS
 #!/bin/sh
 # The Xen tier's QEMU command line, for running it again by hand.
-exec qemu-system-x86_64 -accel tcg,thread=multi -cpu max,-rdtscp -smp 2 -m 2048 \\
+exec qemu-system-x86_64 -accel ${XTIER_ACCEL:-tcg,thread=multi} -cpu ${XTIER_CPU:-max,-rdtscp} -smp 2 -m 2048 \\
 	-nodefaults -no-user-config -display none -monitor none -no-reboot \\
 	-kernel $out/xen.elf \\
 	-append "console=com1 com1=115200,8n1 dom0_mem=768M,max:768M loglvl=all guest_loglvl=all noreboot smap=0" \\

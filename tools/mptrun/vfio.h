@@ -107,6 +107,15 @@ void mptrun_vfio_init(struct machine *m);
 int mptrun_vfio_setup(struct machine *m);
 void mptrun_vfio_teardown(struct machine *m);
 
+/*
+ * Hosts that share io.c and report.c but have no --vfio devices (mpt-xen)
+ * build them with MPTRUN_VFIO=0: no access is a VFIO device's then.
+ */
+#ifndef MPTRUN_VFIO
+#define MPTRUN_VFIO 1
+#endif
+
+#if MPTRUN_VFIO
 /* vfio_pci.c: false if @slot is no VFIO device's. */
 bool mptrun_vfio_cfg(struct machine *m, unsigned int slot, unsigned int off,
 		     u8 *data, unsigned int len, bool is_write);
@@ -114,6 +123,37 @@ bool mptrun_vfio_mmio(struct machine *m, u64 gpa, u8 *data, unsigned int len,
 		      bool is_write);
 bool mptrun_vfio_pio(struct machine *m, u16 port, u8 *data, unsigned int len,
 		     bool is_write);
+/* vfio_plane.c */
+int mptrun_vfio_snapshot(struct vfio_dev *d, const char *path);
+#else
+static inline bool mptrun_vfio_cfg(struct machine *m, unsigned int slot,
+				   unsigned int off, u8 *data,
+				   unsigned int len, bool is_write)
+{
+	(void)m, (void)slot, (void)off, (void)data, (void)len, (void)is_write;
+	return false;
+}
+
+static inline bool mptrun_vfio_mmio(struct machine *m, u64 gpa, u8 *data,
+				    unsigned int len, bool is_write)
+{
+	(void)m, (void)gpa, (void)data, (void)len, (void)is_write;
+	return false;
+}
+
+static inline bool mptrun_vfio_pio(struct machine *m, u16 port, u8 *data,
+				   unsigned int len, bool is_write)
+{
+	(void)m, (void)port, (void)data, (void)len, (void)is_write;
+	return false;
+}
+
+static inline int mptrun_vfio_snapshot(struct vfio_dev *d, const char *path)
+{
+	(void)d, (void)path;
+	return -ENODEV;
+}
+#endif
 void mptrun_vfio_refresh(struct vfio_dev *d);
 /* Read @len (1, 2, 4) bytes of config space; all ones if refused. */
 u32 mptrun_vfio_cfg_read(struct vfio_dev *d, unsigned int off,
@@ -125,8 +165,5 @@ void mptrun_vfio_irq_teardown(struct vfio_dev *d);
 void mptrun_vfio_msi_update(struct vfio_dev *d);
 int mptrun_vfio_watch_start(struct machine *m);
 void mptrun_vfio_watch_stop(struct machine *m);
-
-/* vfio_plane.c */
-int mptrun_vfio_snapshot(struct vfio_dev *d, const char *path);
 
 #endif /* MPTRUN_VFIO_H */
