@@ -163,6 +163,16 @@ static int kvmgt_write_gpa(void *handle, u64 gpa, const void *buf, size_t len)
 	return kvmgt_rw_gpa(handle, gpa, (void *)buf, len, true);
 }
 
+/*
+ * Whether @npage frames from @gfn all have a guest-physical address: a gfn
+ * past 2^52 would wrap around when shifted, to another page of the
+ * guest's RAM, which vfio_pin_pages() would then pin.
+ */
+static bool kvmgt_gfns_addressable(u64 gfn, u64 npage)
+{
+	return npage && gfn <= (U64_MAX >> PAGE_SHIFT) - (npage - 1);
+}
+
 /* Pin @npage pages at @gfn; they must be host-contiguous. */
 static int kvmgt_pin_contiguous(struct vfio_device *vfio, u64 gfn, int npage,
 				u64 *dma_addr)
@@ -204,6 +214,8 @@ static int kvmgt_dma_map(void *handle, u64 gfn, u64 size, u64 *dma_addr)
 
 	if (!npage)
 		return -EINVAL;
+	if (!kvmgt_gfns_addressable(gfn, npage))
+		return -EFAULT;
 	ret = kvmgt_session_enter(g);
 	if (ret)
 		return ret;
@@ -222,6 +234,8 @@ static int kvmgt_gfn_to_pfn(void *handle, u64 gfn, u64 *pfn)
 	struct page *page;
 	int ret;
 
+	if (!kvmgt_gfns_addressable(gfn, 1))
+		return -EFAULT;
 	ret = kvmgt_session_enter(g);
 	if (ret)
 		return ret;

@@ -80,10 +80,15 @@ static void mpt_mdev_swap_slots(struct mpt_mdev_state *st,
  */
 void mpt_mdev_clear_irqs(struct mpt_mdev_state *st)
 {
-	struct eventfd_ctx *none[MPT_MDEV_MAX_MSI] = {};
+	struct eventfd_ctx *msi[MPT_MDEV_MAX_MSI] = {}, *req = NULL;
 
-	mpt_mdev_swap_slots(st, st->msi_trigger, 0, MPT_MDEV_MAX_MSI, none);
-	mpt_mdev_swap_slots(st, &st->req_trigger, 0, 1, none);
+	/*
+	 * A swap leaves the eventfds it took out (and put) in the array it
+	 * was given: one array each, or the request slot would get the MSI
+	 * vector 0's eventfd just put, and put it again at the next close.
+	 */
+	mpt_mdev_swap_slots(st, st->msi_trigger, 0, MPT_MDEV_MAX_MSI, msi);
+	mpt_mdev_swap_slots(st, &st->req_trigger, 0, 1, &req);
 }
 
 /* Signal the eventfds of @slots[@start...] whose @fire byte is set. */
