@@ -27,6 +27,31 @@ static void msi_is(struct conf_world *w, unsigned int i, u64 addr, u32 data,
 	is_int(got_data, data, "%s: with the data injected", what);
 }
 
+/*
+ * Program @v's MSI capability at @cap as a guest does: the message
+ * (@addr, @data) and 2^@log2_vectors vectors, enabled.
+ */
+static void msi_program(struct mpt_vdev *v, unsigned int cap, u64 addr,
+			u32 data, unsigned int log2_vectors)
+{
+	unsigned int ctrl = conf_cfg_read(v, cap + 2, 2);
+	unsigned int data_off = ctrl & MPT_PCI_MSI_FLAGS_64BIT ? 12 : 8;
+
+	conf_cfg_write(v, cap + 4, 4, (u32)addr);
+	if (ctrl & MPT_PCI_MSI_FLAGS_64BIT)
+		conf_cfg_write(v, cap + 8, 4, (u32)(addr >> 32));
+	conf_cfg_write(v, cap + data_off, 2, data);
+	conf_cfg_write(v, cap + 2, 2,
+		       (ctrl & ~(u32)MPT_PCI_MSI_FLAGS_QSIZE) |
+			       (log2_vectors << 4) | MPT_PCI_MSI_FLAGS_ENABLE);
+}
+
+/*
+ * The op's precondition holds (the core calls it only for a vector the
+ * guest enabled and unmasked): each message is programmed into the MSI
+ * capability first, as a guest would, so that a backend delivering per
+ * vector (VFIO eventfds bound to irqfds) can find its vector.
+ */
 static void case_inject_msi(struct mpt_conf *c)
 {
 	/* Physical and logical destinations, redirection hint, vectors. */
@@ -40,11 +65,17 @@ static void case_inject_msi(struct mpt_conf *c)
 	unsigned int i, n0;
 	void *h;
 
+	unsigned int cap;
+
 	if (conf_world_init(c, &w, 1, MPT_VDEV_ACTIVE))
 		return;
 	h = conf_handle(&w, 0);
+	cap = conf_msi_cap(w.v[0]);
+	if (!cap)
+		goto out;
 	n0 = msis(&w);
 	for (i = 0; i < CONF_ARRAY_SIZE(msi); i++) {
+		msi_program(w.v[0], cap, msi[i].addr, msi[i].data, 0);
 		is_int(c->ops->inject_msi(h, msi[i].addr, msi[i].data), 0,
 		       "inject_msi %#llx/%#x",
 		       (unsigned long long)msi[i].addr, msi[i].data);
@@ -56,6 +87,7 @@ static void case_inject_msi(struct mpt_conf *c)
 	if (!c->target->msi_count)
 		conf_skip("what the guest received",
 			  "the target cannot observe MSIs");
+out:
 	conf_world_fini(&w);
 }
 
@@ -80,14 +112,8 @@ static void case_raise_msi(struct mpt_conf *c)
 	ctrl = conf_cfg_read(v, cap + 2, 2);
 	data_off = ctrl & MPT_PCI_MSI_FLAGS_64BIT ? 12 : 8;
 	mask_off = data_off + 4;
-	conf_cfg_write(v, cap + 4, 4, (u32)addr);
-	if (ctrl & MPT_PCI_MSI_FLAGS_64BIT)
-		conf_cfg_write(v, cap + 8, 4, (u32)(addr >> 32));
-	conf_cfg_write(v, cap + data_off, 2, data);
 	/* Four vectors: the low two data bits carry the vector number. */
-	conf_cfg_write(v, cap + 2, 2,
-		       (ctrl & ~(u32)MPT_PCI_MSI_FLAGS_QSIZE) | (2 << 4) |
-			       MPT_PCI_MSI_FLAGS_ENABLE);
+	msi_program(v, cap, addr, data, 2);
 
 	n0 = msis(&w);
 	is_int(mpt_vdev_raise_irq(v, 0), 0, "raise vector 0");
