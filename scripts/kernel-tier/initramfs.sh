@@ -21,6 +21,7 @@
 # The archive is OUT/initramfs.cpio.gz.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/host.inc"
 out=$1 kver=$2 tests=$3
 shift 3
 root=$out/root
@@ -29,11 +30,7 @@ rm -rf "$root"
 mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" \
 	"$root/tier/tests" "$root/lib/modules/$kver/extra"
 
-bb=$(command -v busybox || echo /bin/busybox)
-cp "$bb" "$root/bin/busybox"
-for a in $("$bb" --list); do
-	[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
-done
+install_busybox "$root"
 
 # Our modules by name, then what they need from the kernel, depth first so
 # that KDEPS lists every module after its own dependencies.

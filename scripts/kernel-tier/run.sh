@@ -44,26 +44,13 @@ export KTIER_CYCLES=${KTIER_CYCLES:-100}
 export KTIER_LOAD_MS=${KTIER_LOAD_MS:-2000}
 export KTIER_TEST_TIMEOUT=${KTIER_TEST_TIMEOUT:-240}
 
-n=0
+tier="kernel tier"
+. $here/host.inc
 now() { date +%s; }
 t_start=$(now)
 timing=
 step() { # name, since
 	timing="$timing $1 $(($(now) - $2))s"
-}
-ok() { # status, description
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-# Give up after a failed setup step: the log's end, the plan, status 1.
-bail() { # description
-	ok 1 "$1"
-	echo "# $log:"
-	tail -n 30 "$log" | sed 's/^/#   /'
-	tail -n 30 "$log" | sed 's/^/  | /' >&2
-	echo "kernel tier: $1 failed (log: $log)" >&2
-	echo "1..$n"
-	exit 1
 }
 
 # (a) The packages; SKIP only when QEMU or a kernel cannot be had at all.

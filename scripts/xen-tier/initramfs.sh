@@ -16,6 +16,7 @@
 # The archive is OUT/dom0.cpio.gz.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../kernel-tier/host.inc"
 out=$1 kver=$2 tests=$3
 shift 3
 root=$out/dom0/root
@@ -26,11 +27,7 @@ mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" \
 	"$root/var/lib/xen" "$root/var/log/xen" "$root/var/run/xen" \
 	"$root/var/run/xenstored" "$root/lib/modules/$kver"
 
-bb=$(command -v busybox || echo /bin/busybox)
-cp "$bb" "$root/bin/busybox"
-for a in $("$bb" --list); do
-	[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
-done
+install_busybox "$root"
 
 # A program and every library it loads, at their own paths.
 copy_prog() { # path

@@ -36,19 +36,8 @@ log=$out/build.log
 : > "$log"
 export KTIER_TEST_TIMEOUT=${KTIER_TEST_TIMEOUT:-1000}
 
-n=0
-ok() { # status, description
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-bail() { # description
-	ok 1 "$1"
-	echo "# $log:"
-	tail -n 30 "$log" | sed 's/^/#   /'
-	echo "xen tier: $1 failed (log: $log)" >&2
-	echo "1..$n"
-	exit 1
-}
+tier="xen tier"
+. scripts/kernel-tier/host.inc
 
 # (a) Packages: Xen, its toolstack and headers, the kernel, QEMU.
 pkgs="xen-hypervisor-4.17-amd64 xen-utils-4.17 xenstore-utils libxen-dev

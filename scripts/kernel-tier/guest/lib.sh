@@ -127,6 +127,24 @@ unload_all() {
 	[ -z "$LOADED" ]
 }
 
+# Every permutation of the words after the first, one per line, each
+# after the prefix $1 (load_orders, mdev_orders: every load order).
+perms() { # prefix, modules left
+	local p=$1 m x r
+	shift
+	if [ $# = 0 ]; then
+		echo "${p# }"
+		return
+	fi
+	for m in "$@"; do
+		r=
+		for x in "$@"; do
+			[ "$x" = "$m" ] || r="$r $x"
+		done
+		perms "$p $m" $r
+	done
+}
+
 # Kernel log since mark NAME (mark NAME first).
 mark() { echo "ktier: mark $1" > /dev/kmsg; }
 since_mark() { dmesg | sed -n "/ktier: mark $1\$/,\$p"; }

@@ -24,21 +24,6 @@ for m in mpt mpt_sim mpt_testdev; do
 done
 have mpt || skip_all "mpt.ko was not built"
 
-perms() { # prefix, modules left
-	local p=$1 m x r
-	shift
-	if [ $# = 0 ]; then
-		echo "${p# }"
-		return
-	fi
-	for m in "$@"; do
-		r=
-		for x in "$@"; do
-			[ "$x" = "$m" ] || r="$r $x"
-		done
-		perms "$p $m" $r
-	done
-}
 orders=$(perms "" $set_ | tr ' ' ,)
 plan $((2 * $(echo "$orders" | wc -l)))
 # The kernel's own modules ours need, for insmod.

@@ -4,7 +4,7 @@
 # mpt_mdev}: the core, a device model and the backend with its mdev parent.
 #
 # Loads: every permutation by insmod (no dependency resolution; the
-# kernel's VFIO and mdev modules are in first).  A module inserted before
+# kernel's modules they need, VFIO, mdev and KVM, are in first).  A module inserted before
 # one it needs must be refused at once and load when inserted again later.
 # mpt_mdev loaded before mgpu must still offer the type mpt_mdev-mgpu: with
 # no instance available until mgpu is in, then mgpu's four.  After each
@@ -23,26 +23,12 @@ PARENT=/sys/class/mdev_bus/mpt_mdev
 TYPE=$PARENT/mdev_supported_types/mpt_mdev-mgpu
 UUID=7d1e5a3c-2b4f-4a6d-8e9f-0a1b2c3d4e5f
 
-perms() { # prefix, modules left
-	local p=$1 m x r
-	shift
-	if [ $# = 0 ]; then
-		echo "${p# }"
-		return
-	fi
-	for m in "$@"; do
-		r=
-		for x in "$@"; do
-			[ "$x" = "$m" ] || r="$r $x"
-		done
-		perms "$p $m" $r
-	done
-}
 orders=$(perms "" $set_ | tr ' ' ,)
 plan $((2 * $(echo "$orders" | wc -l)))
 unload_all
-for d in vfio vfio_iommu_type1 mdev; do
-	modprobe "$d" || diag "modprobe $d failed"
+# The kernel's modules ours need (VFIO, mdev, KVM), for insmod.
+for d in $KTIER_KDEPS; do
+	modprobe "$d" || diag "modprobe $d (a dependency) failed"
 done
 
 bad=0
@@ -125,8 +111,5 @@ for o in $orders; do
 		{ fail "kernel log:"; diag_file /tmp/log.bad; }
 	result $bad "with an mdev rmmod is refused; then unload in reverse of $o"
 	unload_all > /dev/null
-done
-for d in mdev vfio_iommu_type1 vfio; do
-	loaded "$d" && rmmod "$d"
 done
 finish
