@@ -28,27 +28,6 @@ static struct machine machine;
 static struct mpt_xen_dom *the_dom;
 static struct mpt_backend *the_backend;
 
-/* io.c ends the run through this, as mptrun's vcpu.c does. */
-void mptrun_finish(struct machine *m, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&m->lock);
-	if (!m->done) {
-		m->done = true;
-		m->status = status;
-		if (fmt) {
-			va_start(ap, fmt);
-			fprintf(stderr, "mpt-xen: ");
-			vfprintf(stderr, fmt, ap);
-			fprintf(stderr, "\n");
-			va_end(ap);
-		}
-		pthread_cond_broadcast(&m->cond);
-	}
-	pthread_mutex_unlock(&m->lock);
-}
-
 /* --snapshot's file, and whether it was written (the ioreq thread). */
 static const char *snapshot_path;
 static int snapshot_ret = -ENODATA;

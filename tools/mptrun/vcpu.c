@@ -41,26 +41,6 @@
 
 #include "mptrun.h"
 
-void mptrun_finish(struct machine *m, int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	pthread_mutex_lock(&m->lock);
-	if (!m->done) {
-		m->done = true;
-		m->status = status;
-		if (fmt) {
-			va_start(ap, fmt);
-			fprintf(stderr, "mptrun: ");
-			vfprintf(stderr, fmt, ap);
-			fprintf(stderr, "\n");
-			va_end(ap);
-		}
-		pthread_cond_broadcast(&m->cond);
-	}
-	pthread_mutex_unlock(&m->lock);
-}
-
 static int set_cpuid(struct machine *m, struct vcpu *v)
 {
 	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + 256 * sizeof(c->entries[0]));
