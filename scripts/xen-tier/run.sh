@@ -84,12 +84,13 @@ ok 0 "dom0 initramfs: toolstack, Xen modules, tests: $tests"
 # (d) Boot.  Xen's console is COM1 (console.log) and carries dom0's
 # console (hvc0); dom0 writes its KTAP to COM2 (ktap.log).  smap=0: dom0
 # crashes at once under TCG without it; -rdtscp: guests fail on RDTSCP
-# emulation otherwise (../shared/notes/machine.md).
+# emulation otherwise (../shared/notes/machine.md); -pcid,-invpcid: with
+# them dom0's processes crash at random (Documentation/xen.rst).
 rm -f "$out/console.log" "$out/ktap.log"
 cat > "$out/qemu.sh" <<EOS
 #!/bin/sh
 # The Xen tier's QEMU command line, for running it again by hand.
-exec qemu-system-x86_64 -accel ${XTIER_ACCEL:-tcg,thread=multi} -cpu ${XTIER_CPU:-max,-rdtscp} -smp 2 -m 2048 \\
+exec qemu-system-x86_64 -accel ${XTIER_ACCEL:-tcg,thread=multi} -cpu ${XTIER_CPU:-max,-rdtscp,-pcid,-invpcid} -smp 2 -m 2048 \\
 	-nodefaults -no-user-config -display none -monitor none -no-reboot \\
 	-kernel $out/xen.elf \\
 	-append "console=com1 com1=115200,8n1 dom0_mem=768M,max:768M loglvl=all guest_loglvl=all noreboot smap=0" \\
