@@ -62,7 +62,8 @@ MPT_XEN_BIN := $(O)/mpt-xen
 # mptrun's COM1, exit port and PCI host bridge (io.c) and its PNG writer
 # (report.c) are compiled in, not copied: see tools/mpt-xen/mpt_xen.h.
 MPT_XEN_SRCS := $(wildcard tools/mpt-xen/*.c) tools/mptrun/io.c \
-	tools/mptrun/report.c tools/mptrun/finish.c
+	tools/mptrun/report.c tools/mptrun/finish.c \
+	tools/mptrun/parse_uint.c
 MPT_XEN_HDRS := $(wildcard tools/mpt-xen/*.h) tools/mptrun/mptrun.h \
 	tools/mptrun/mptrun_abi.h include/mpt/xen.h
 MPT_XEN_CFLAGS := $(filter-out -fvisibility=hidden,$(CFLAGS_ALL)) \

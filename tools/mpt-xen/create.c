@@ -380,7 +380,7 @@ static int parse(struct create_ctx *c, int argc, char **argv,
 			c->stats_file = optarg;
 			break;
 		case O_TIMEOUT:
-			if (!xen_parse_uint(optarg, 0, 86400, &v))
+			if (!mptrun_parse_uint(optarg, 0, 86400, &v))
 				return fail("--timeout %s: want 0 to 86400", optarg);
 			c->timeout = (unsigned int)v;
 			break;

@@ -36,21 +36,6 @@ static void usage(FILE *f)
 		MPTRUN_MAX_DEVICES, XEN_DEFAULT_UID);
 }
 
-bool xen_parse_uint(const char *s, u64 min, u64 max, u64 *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int bad(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "mpt-xen: ");
@@ -85,7 +70,7 @@ static int run_main(int argc, char **argv)
 		switch (c) {
 		case O_DOMID:
 			/* Domain 0 is not an HVM guest; DOMID_FIRST_RESERVED. */
-			if (!xen_parse_uint(optarg, 1, 0x7fef, &v))
+			if (!mptrun_parse_uint(optarg, 1, 0x7fef, &v))
 				return bad("--domid %s: want 1 to 32751", optarg);
 			o.domid = (long)v;
 			break;
@@ -104,7 +89,7 @@ static int run_main(int argc, char **argv)
 			o.stats_file = optarg;
 			break;
 		case O_TIMEOUT:
-			if (!xen_parse_uint(optarg, 0, 86400, &v))
+			if (!mptrun_parse_uint(optarg, 0, 86400, &v))
 				return bad("--timeout %s: want 0 to 86400", optarg);
 			o.timeout = (unsigned int)v;
 			break;
@@ -112,7 +97,7 @@ static int run_main(int argc, char **argv)
 			o.deprivilege = false;
 			break;
 		case O_READY:
-			if (!xen_parse_uint(optarg, 3, 1023, &v))
+			if (!mptrun_parse_uint(optarg, 3, 1023, &v))
 				return bad("--ready-fd %s: want a descriptor", optarg);
 			o.ready_fd = (int)v;
 			break;

@@ -49,7 +49,4 @@ int xen_run(const struct xen_run_opts *o);
 /* create.c: mpt-xen create; returns the exit status. */
 int xen_create(int argc, char **argv, const char *self);
 
-/* main.c: shared option helpers. */
-bool xen_parse_uint(const char *s, u64 min, u64 max, u64 *out);
-
 #endif /* MPT_XEN_TOOL_H */

@@ -61,21 +61,6 @@ static int bad_option(const char *fmt, const char *arg)
 	return -EINVAL;
 }
 
-static bool parse_uint(const char *s, u64 min, u64 max, u64 *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int parse_device(struct mptrun_opts *o, const char *arg)
 {
 	const char *comma = strchr(arg, ',');
@@ -129,13 +114,13 @@ static int parse_options(struct mptrun_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case O_MEM:
-			if (!parse_uint(optarg, 1, MAX_MEM_MIB, &v))
+			if (!mptrun_parse_uint(optarg, 1, MAX_MEM_MIB, &v))
 				return bad_option("--mem %s: want 1 to 3072 MiB",
 						  optarg);
 			o->mem_mib = v;
 			break;
 		case O_VCPUS:
-			if (!parse_uint(optarg, 1, MPTRUN_MAX_VCPUS, &v))
+			if (!mptrun_parse_uint(optarg, 1, MPTRUN_MAX_VCPUS, &v))
 				return bad_option("--vcpus %s: want 1 or 2",
 						  optarg);
 			o->vcpus = (unsigned int)v;
@@ -159,7 +144,7 @@ static int parse_options(struct mptrun_opts *o, int argc, char **argv)
 			o->stats_file = optarg;
 			break;
 		case O_TIMEOUT:
-			if (!parse_uint(optarg, 0, 86400, &v))
+			if (!mptrun_parse_uint(optarg, 0, 86400, &v))
 				return bad_option("--timeout %s: want 0 to 86400 seconds",
 						  optarg);
 			o->timeout = (unsigned int)v;

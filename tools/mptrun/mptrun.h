@@ -129,6 +129,9 @@ void mptrun_vcpus_destroy(struct machine *m);
 void mptrun_finish(struct machine *m, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* parse_uint.c: a whole decimal number in [@min, @max], or false. */
+bool mptrun_parse_uint(const char *s, u64 min, u64 max, u64 *out);
+
 /* io.c: port I/O and MMIO the VMM itself serves. */
 void mptrun_pio(struct machine *m, u16 port, u8 *data, unsigned int len,
 		bool is_write);
