@@ -9,7 +9,10 @@
  * DOORBELL path, ring wrap-around, nested batches, a PPGTT changed while
  * in use (by the CPU and by the device itself), the display plane and
  * info-page messages, CTRL.RESET back to the power-on registers, and,
- * with --vcpus 2, both CPUs submitting at once.
+ * with --vcpus 2, both CPUs submitting at once.  On Xen, a page the
+ * device has read is given back to Xen and taken again, and the device
+ * must then read the new memory behind it (its ioreq server was told to
+ * drop its mappings: IOREQ_TYPE_INVALIDATE).
  */
 #include <mptrun_abi.h>
 
@@ -25,6 +28,7 @@
 #include "rt/tap.h"
 #include "rt/tsc.h"
 #include "rt/wait.h"
+#include "rt/xen.h"
 
 #define VEC_MGPU 0x40
 #define CANARY 0x5a5a5a5au
@@ -312,6 +316,52 @@ static void test_blit(void)
 	      px_check(&surf, SSTRIDE, 129, 50, 1, 40, CANARY, "left") +
 	      px_check(&surf, SSTRIDE, 190, 50, 1, 40, CANARY, "right");
 	tap_is(bad, 0, "BLIT: nothing outside the destination");
+}
+
+/* ---- guest memory given back and taken again (Xen) --------------------- */
+
+/* A 4 KiB buffer as 256 x 4 pixels. */
+#define PAGE_W 256
+#define PAGE_H 4
+#define PAGE_STRIDE 1024
+
+static int copy_page_a_to_b(uint32_t want)
+{
+	int err;
+
+	px_fill(&page_b, PAGE_STRIDE, 0, 0, PAGE_W, PAGE_H, CANARY);
+	cmds();
+	cmd_blit(&cb, page_b.ga, PAGE_STRIDE, page_a.ga, PAGE_STRIDE, PAGE_W,
+		 PAGE_H);
+	err = run(0);
+	if (err) {
+		tap_diag("BLIT page_a -> page_b: %s", err_name(err));
+		return -1;
+	}
+	return px_check(&page_b, PAGE_STRIDE, 0, 0, PAGE_W, PAGE_H, want,
+			"page_b") ?
+		       -1 :
+		       0;
+}
+
+static void test_balloon(void)
+{
+	uint32_t gfn = virt_to_phys(page_a.cpu) / RT_PAGE_SIZE;
+
+	if (!xen_present()) {
+		tap_skip(4, "not on Xen (balloon hypercalls)");
+		return;
+	}
+	px_fill(&page_a, PAGE_STRIDE, 0, 0, PAGE_W, PAGE_H, 0x11111111);
+	tap_ok(!copy_page_a_to_b(0x11111111),
+	       "the device copies a page of guest memory (now mapped in dom0)");
+	tap_ok(!xen_page_give_back(gfn),
+	       "the page goes back to Xen (XENMEM_decrease_reservation)");
+	tap_ok(!xen_page_take(gfn),
+	       "fresh memory comes back at its address (populate_physmap)");
+	px_fill(&page_a, PAGE_STRIDE, 0, 0, PAGE_W, PAGE_H, 0x22222222);
+	tap_ok(!copy_page_a_to_b(0x22222222),
+	       "the device reads the new memory, not the page given back");
 }
 
 /* ---- completion, interrupts, submission paths ------------------------- */
@@ -739,6 +789,7 @@ int main(void)
 	test_batches();
 	test_ppgtt();
 	test_display();
+	test_balloon();
 	test_reset();
 	test_smp();
 	tap_diag("%u MSIs handled, %u commands run", gpu.irqs,

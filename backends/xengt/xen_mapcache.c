@@ -11,10 +11,16 @@
  * is dropped.  A bucket pinned by dma_map survives the flush as "stale":
  * the device keeps the frames it was given (Xen holds a reference on them
  * for the mapping, so they cannot be reused by another domain under it)
- * and the bucket goes at its last dma_unmap.
+ * and the bucket goes at its last dma_unmap.  That is QEMU's rule too: a
+ * guest gives back only pages its devices do not use, and the instances'
+ * translations stay (mpt_dma_invalidate() would make a device model
+ * forget every table entry it shadows, after any balloon operation).
+ * Accesses by guest address (read_gpa/write_gpa) map again and see the
+ * guest's current pages.
  *
  * Frames Xen refuses to map (not guest RAM: holes, MMIO) are remembered
- * per bucket; accesses to them fail with -EFAULT.
+ * per bucket; an access to one maps its bucket again (it may be RAM by
+ * now) and fails with -EFAULT if it still is not.
  *
  * Device writes (write_gpa, and DMA mappings when unmapped) are reported
  * with XEN_DMOP_modified_memory, so a migration's dirty log sees them.
@@ -121,6 +127,49 @@ static bool page_valid(const struct xen_bucket *b, u64 gfn)
 	return b->va && (b->valid[i / 64] >> (i % 64) & 1);
 }
 
+static bool pages_valid(const struct xen_bucket *b, u64 gfn, u64 nr)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++)
+		if (!page_valid(b, gfn + i))
+			return false;
+	return true;
+}
+
+/* Unlink and unmap @b, which no one pins.  Locked. */
+static void bucket_drop(struct mpt_xen_dom *dom, struct xen_bucket *b)
+{
+	struct xen_bucket **pp = &dom->cache[slot_of(b->index)];
+
+	while (*pp != b)
+		pp = &(*pp)->next;
+	*pp = b->next;
+	dom->nr_buckets--;
+	unmap_bucket(dom, b);
+}
+
+/*
+ * The bucket holding the @nr pages from @gfn (all in one bucket), mapped
+ * again if one of them was not mapped: a page that was not guest RAM when
+ * the bucket was mapped may be now (given back and populated again: Xen
+ * sends INVALIDATE for the first and nothing for the second; or memory
+ * added).  QEMU's map cache does the same.  A pinned bucket stays as it
+ * is (a device holds its mapping) and the access fails.  This costs a
+ * mapping hypercall per access to a page that is still not RAM, as a miss
+ * does.  NULL on -ENOMEM.  Locked.
+ */
+static struct xen_bucket *bucket_with_pages(struct mpt_xen_dom *dom, u64 gfn,
+					    u64 nr)
+{
+	struct xen_bucket *b = bucket_get(dom, gfn);
+
+	if (!b || pages_valid(b, gfn, nr) || b->pins)
+		return b;
+	bucket_drop(dom, b);
+	return bucket_get(dom, gfn);
+}
+
 static u8 *page_va(const struct xen_bucket *b, u64 gfn)
 {
 	return b->va + ((gfn & (XEN_BUCKET_PAGES - 1)) << MPT_PAGE_SHIFT);
@@ -139,7 +188,7 @@ int xen_copy_gpa(struct mpt_xen_dom *dom, u64 gpa, void *buf, size_t len,
 		u64 gfn = MPT_GPA_TO_GFN(gpa);
 		size_t off = gpa & ~MPT_PAGE_MASK;
 		size_t n = MPT_PAGE_SIZE - off;
-		struct xen_bucket *b = bucket_get(dom, gfn);
+		struct xen_bucket *b = bucket_with_pages(dom, gfn, 1);
 
 		if (n > len)
 			n = len;
@@ -199,7 +248,7 @@ int mpt_xen_gfn_to_pfn(void *handle, u64 gfn, u64 *pfn)
 	if (gfn >= XEN_GFN_LIMIT)
 		return -EFAULT;
 	mpt_mutex_lock(&dom->cache_lock);
-	b = bucket_get(dom, gfn);
+	b = bucket_with_pages(dom, gfn, 1);
 	if (!b)
 		ret = -ENOMEM;
 	else if (!page_valid(b, gfn))
@@ -215,7 +264,7 @@ int mpt_xen_dma_map(void *handle, u64 gfn, u64 size, u64 *dma_addr)
 {
 	struct xen_handle *h = handle;
 	struct mpt_xen_dom *dom = h->dom;
-	u64 nr = size >> MPT_PAGE_SHIFT, i;
+	u64 nr = size >> MPT_PAGE_SHIFT;
 	struct xen_bucket *b;
 	int ret = 0;
 
@@ -223,14 +272,13 @@ int mpt_xen_dma_map(void *handle, u64 gfn, u64 size, u64 *dma_addr)
 	    gfn + nr > XEN_GFN_LIMIT)
 		return -EFAULT;
 	mpt_mutex_lock(&dom->cache_lock);
-	b = bucket_get(dom, gfn);
+	b = bucket_with_pages(dom, gfn, nr);
 	if (!b) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	for (i = 0; i < nr; i++)
-		if (!page_valid(b, gfn + i))
-			ret = -EFAULT;
+	if (!pages_valid(b, gfn, nr))
+		ret = -EFAULT;
 	if (!ret) {
 		b->pins++;
 		*dma_addr = (uintptr_t)page_va(b, gfn);

@@ -16,6 +16,7 @@
 #include "rt/smp.h"
 #include "rt/string.h"
 #include "rt/tsc.h"
+#include "rt/xen.h"
 
 _Static_assert(RT_MAX_CPUS >= MPTRUN_MAX_VCPUS, "a stack per vCPU");
 _Static_assert(RT_LAPIC_BASE == MPTRUN_LAPIC_GPA, "LAPIC address");
@@ -30,6 +31,20 @@ const struct boot_info *boot_info(void)
 }
 
 void rt_start(uint32_t magic, const struct hvm_start_info *si);
+void pvh_start(void);
+
+/* On Xen the boot CPU starts the others (mptrun started them already). */
+static void start_other_cpus(void)
+{
+	int n;
+
+	if (xen_init())
+		return;
+	n = xen_start_vcpus((uint32_t)(uintptr_t)pvh_start, RT_AP_MAGIC,
+			    RT_MAX_CPUS);
+	if (n < 0)
+		printf("rt: Xen did not start the other vCPUs (%d)\n", n);
+}
 
 void rt_start(uint32_t magic, const struct hvm_start_info *si)
 {
@@ -51,6 +66,7 @@ void rt_start(uint32_t magic, const struct hvm_start_info *si)
 	lapic_init();
 	tsc_init();
 	smp_release_aps();
+	start_other_cpus();
 	irq_enable();
 	exit(main());
 }

@@ -4,11 +4,14 @@
  *
  * Every vCPU arrives here in 32-bit protected mode, paging off, interrupts
  * off, EAX = MPTRUN_BOOT_MAGIC (only on mptrun) and EBX = the start info.
- * We load our own flat GDT (the selectors PVH leaves are not ours to know),
- * pick a stack by LAPIC ID, and then:
- *   LAPIC ID 0: rt_start(eax, ebx), which never returns;
- *   LAPIC ID 1..RT_MAX_CPUS-1: wait until the boot CPU has set up the
- *              runtime (rt_ap_go), then rt_ap_start(id);
+ * On mptrun every vCPU starts here; on Xen only vCPU 0 does, and the boot
+ * CPU starts the others here later (rt/xen.c) with EAX = RT_AP_MAGIC and
+ * EBX = their CPU index.  We load our own flat GDT (the selectors PVH
+ * leaves are not ours to know), take the CPU index (EBX after RT_AP_MAGIC,
+ * else the LAPIC ID), pick a stack by it, and then:
+ *   index 0: rt_start(eax, ebx), which never returns;
+ *   index 1..RT_MAX_CPUS-1: wait until the boot CPU has set up the
+ *              runtime (rt_ap_go), then rt_ap_start(index);
  *   anything else: park.
  */
 #include "layout.h"
@@ -40,9 +43,15 @@ pvh_start:
 	mov %eax, %fs
 	mov %eax, %gs
 
-	mov RT_LAPIC_ID_REG, %eax
+	mov %edi, %eax
+	cmp $RT_AP_MAGIC, %esi
+	jne 4f
+	test %eax, %eax			/* index 0 is the PVH boot's only */
+	jz rt_park
+	jmp 3f
+4:	mov RT_LAPIC_ID_REG, %eax
 	shr $24, %eax
-	cmp $RT_MAX_CPUS, %eax
+3:	cmp $RT_MAX_CPUS, %eax
 	jae rt_park
 	mov %eax, %ecx
 	inc %eax

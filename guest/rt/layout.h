@@ -17,6 +17,11 @@
 #define RT_LAPIC_BASE 0xfee00000
 #define RT_LAPIC_ID_REG (RT_LAPIC_BASE + 0x20)
 
+/* EAX of a vCPU the runtime started itself (rt/xen.c), with its CPU
+ * index in EBX: the entry cannot take Xen's LAPIC IDs (2 * index) as
+ * indices. */
+#define RT_AP_MAGIC 0x41505354 /* "TSPA" */
+
 /* Xen's PVH entry note: XEN_ELFNOTE_PHYS32_ENTRY. */
 #define RT_XEN_ELFNOTE_PHYS32_ENTRY 18
 

@@ -16,6 +16,8 @@
 extern volatile uint32_t rt_ap_go;
 
 static volatile uint32_t online = 1;
+/* Each CPU's LAPIC ID, by index: equal on mptrun, 2 * index on Xen. */
+static volatile uint8_t apic_ids[RT_MAX_CPUS];
 
 uint32_t smp_online_mask(void)
 {
@@ -64,7 +66,8 @@ void smp_kick(unsigned int cpu, volatile uint32_t *flag)
 {
 	*flag = 1;
 	mb();
-	lapic_send_ipi((uint8_t)cpu, RT_VEC_KICK);
+	lapic_send_ipi(cpu < RT_MAX_CPUS ? apic_ids[cpu] : (uint8_t)cpu,
+		       RT_VEC_KICK);
 }
 
 void __attribute__((weak)) ap_main(unsigned int cpu)
@@ -76,6 +79,7 @@ void rt_ap_start(unsigned int cpu)
 {
 	idt_load();
 	lapic_init();
+	apic_ids[cpu] = (uint8_t)lapic_id();
 	__asm__ volatile("lock; orl %1, %0" : "+m"(online) : "r"(1u << cpu)
 			 : "memory", "cc");
 	ap_main(cpu);

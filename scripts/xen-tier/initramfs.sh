@@ -69,6 +69,7 @@ done
 cp "$here/../kernel-tier/guest/init" "$root/init"
 cp "$here/../kernel-tier/guest/lib.sh" "$root/tier/lib.sh"
 cp "$here/dom0/prepare" "$root/tier/prepare"
+cp "$here/dom0/on_timeout" "$root/tier/on_timeout"
 cp "$here/dom0/xen.sh" "$root/tier/xen.sh"
 # Tests of this tier, or the kernel tier's that apply (kernel_log).
 for t in $tests; do

@@ -87,15 +87,25 @@ ok 0 "dom0 initramfs: toolstack, Xen modules, tests: $tests"
 # emulation otherwise (../shared/notes/machine.md); -pcid,-invpcid: with
 # them dom0's processes crash at random (Documentation/xen.rst).
 rm -f "$out/console.log" "$out/ktap.log"
+# XTIER_SERIAL_SOCKET=1: COM1 is also a socket, $out/com1.sock, for typing
+# to Xen's console (three Ctrl-A switch to Xen: 'd' dumps every CPU with
+# its call trace, 'q' the domains, 'r' the run queues), and QEMU's monitor
+# is $out/monitor.sock.
+com1="-serial file:$out/console.log"
+monitor="-monitor none"
+if [ "${XTIER_SERIAL_SOCKET:-0}" = 1 ]; then
+	com1="-chardev socket,id=com1,path=$out/com1.sock,server=on,wait=off,logfile=$out/console.log -serial chardev:com1"
+	monitor="-monitor unix:$out/monitor.sock,server=on,wait=off"
+fi
 cat > "$out/qemu.sh" <<EOS
 #!/bin/sh
 # The Xen tier's QEMU command line, for running it again by hand.
 exec qemu-system-x86_64 -accel ${XTIER_ACCEL:-tcg,thread=multi} -cpu ${XTIER_CPU:-max,-rdtscp,-pcid,-invpcid} -smp 2 -m 2048 \\
-	-nodefaults -no-user-config -display none -monitor none -no-reboot \\
+	-nodefaults -no-user-config -display none $monitor -no-reboot \\
 	-kernel $out/xen.elf \\
-	-append "console=com1 com1=115200,8n1 dom0_mem=768M,max:768M loglvl=all guest_loglvl=all noreboot smap=0" \\
+	-append "console=com1 com1=115200,8n1 dom0_mem=768M,max:768M loglvl=all guest_loglvl=all noreboot smap=0 ${XTIER_XEN_ARGS:-}" \\
 	-initrd "/boot/vmlinuz-$kver console=hvc0 earlyprintk=xen panic=-1 log_buf_len=8M,$out/dom0.cpio.gz" \\
-	-serial file:$out/console.log -serial file:$out/ktap.log
+	$com1 -serial file:$out/ktap.log
 EOS
 chmod +x "$out/qemu.sh"
 timeout -k 5 "$timeout" "$out/qemu.sh" >> "$log" 2>&1

@@ -73,6 +73,8 @@ xen_guest_tap() {
 	gplan=${gplan:-0}
 	gpass=$(grep -c '^ok ' "$f")
 	gfail=$(grep -c '^not ok ' "$f")
-	grep '^not ok ' "$f" | head -n 20 | while read -r l; do diag "guest: $l"; done
+	# Each failure with the guest's diagnostics (up to 3 lines) before it.
+	awk '/^#/{d[n++%3]=$0; next} /^not ok /{for(i=(n>3?n-3:0);i<n;i++)print d[i%3]; print} {n=0}' "$f" |
+		head -n 40 | while read -r l; do diag "guest: $l"; done
 	[ "$gfail" = 0 ] && [ "$gpass" -gt 0 ]
 }
