@@ -30,8 +30,9 @@ xen_have() {
 # Under TCG each vCPU is a QEMU thread, and on a loaded host every
 # handoff between the guest's vCPU and the model's dom0 vCPU waits for the
 # host's scheduler: with both on one physical CPU the handoff stays inside
-# one QEMU thread, 4 to 12 times faster (xbench).  mpt_functional runs
-# without it, so the cross-CPU path is tested too.
+# one QEMU thread, 4 to 12 times faster (xbench).  The tier gives Xen one
+# CPU by default (run.sh), where this changes nothing; with XTIER_SMP=2
+# mpt_functional runs unpinned, so the cross-CPU path is tested too.
 XEN_CPUS=
 xen_pin() {
 	xl vcpu-pin Domain-0 all 0 > /dev/null 2>&1 || diag "xl vcpu-pin failed"
