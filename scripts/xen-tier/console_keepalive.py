@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-3-Clause
 """Keep Xen's CPU from sleeping through a lost timer interrupt.
 
-Under QEMU TCG, Xen 4.17 sometimes goes idle with its next timer event
-programmed and never gets the interrupt: every domain waits, QEMU sits at
-0% CPU, and the next interrupt of any kind (a key on the serial console)
-wakes it, after which Xen reports "Platform timer appears to have
-unexpectedly wrapped".  This connects to the Xen tier's COM1 socket,
+Under QEMU 7.2's TCG, Xen 4.17 sometimes halts and never gets its timer
+interrupt: the vector is pending in the LAPIC's IRR, deliverable, but QEMU
+never signals it to the halted CPU.  Every domain waits, QEMU sits at 0%
+CPU, and the next interrupt of any kind (a key on the serial console)
+makes the APIC look again and wakes it, after which Xen reports "Platform
+timer appears to have unexpectedly wrapped".  This connects to the Xen tier's COM1 socket,
 switches the console's input to Xen (three Ctrl-A) and types a key with no
 handler (Ctrl-B) every --period seconds, so a lost wakeup costs at most that.
 Nothing is typed before Xen says its input is Xen's, so dom0's console
