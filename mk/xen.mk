@@ -111,4 +111,4 @@ xen-no-headers:
 		"($(XEN_DEV_HEADERS) in /usr/include; apt-get install libxen-dev)" >&2
 
 CHECK_BUILD += mpt-xen
-CHECK_TESTS += tests/xen/mpt-xen.t $(XTIER_TESTS)
+CHECK_TESTS += tests/xen/mpt-xen.t tests/xen/keepalive.t $(XTIER_TESTS)
