@@ -31,29 +31,14 @@ def ok(cond, name):
     failed |= not cond
 
 
-def read_for(conn, seconds):
+def read(conn, seconds, nbytes=None):
+    """What arrives in @seconds, or until @nbytes came (a slow host)."""
     conn.settimeout(0.05)
     got = b""
     end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    while time.monotonic() < end and (nbytes is None or len(got) < nbytes):
         try:
-            data = conn.recv(4096)
-            if not data:
-                break
-            got += data
-        except socket.timeout:
-            pass
-    return got
-
-
-def read_until(conn, nbytes, seconds):
-    """What arrives until @nbytes came or @seconds passed (a slow host)."""
-    conn.settimeout(0.05)
-    got = b""
-    end = time.monotonic() + seconds
-    while len(got) < nbytes and time.monotonic() < end:
-        try:
-            data = conn.recv(nbytes - len(got))
+            data = conn.recv(4096 if nbytes is None else nbytes - len(got))
             if not data:
                 break
             got += data
@@ -74,21 +59,21 @@ def main():
     ok(True, "the keepalive connects to the console socket")
 
     conn.sendall(b"(XEN) booting...\r\n(XEN) *** Serial input to DO")
-    ok(read_for(conn, 0.6) == b"", "nothing is typed before Xen's banner")
+    ok(read(conn, 0.6) == b"", "nothing is typed before Xen's banner")
     conn.sendall(b"M0 (t")
-    got = read_until(conn, 3, 10)
+    got = read(conn, 10, 3)
     ok(got == b"\x01\x01\x01",
        f"one switch after the banner, split across reads ({got!r})")
     # The banner is still in the tail the next read is searched with.
     conn.sendall(b"ype 'CTRL-a' three times to switch input)\r\n")
-    got = read_for(conn, 0.6)
+    got = read(conn, 0.6)
     ok(got == b"", f"no second switch, no key before Xen confirms ({got!r})")
     conn.sendall(b"(XEN) *** Serial input to Xen (t")
-    got = read_until(conn, 3, 10)
+    got = read(conn, 10, 3)
     ok(len(got) >= 3 and set(got) == {2},
        f"then Ctrl-B every period and nothing else ({len(got)} bytes)")
     conn.sendall(b"ype 'CTRL-a' three times to switch input)\r\n")
-    got = read_for(conn, 0.5)
+    got = read(conn, 0.5)
     ok(b"\x01" not in got, "the confirmation in the tail switches nothing")
     conn.close()
     try:
