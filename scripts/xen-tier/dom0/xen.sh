@@ -12,6 +12,8 @@
 #                               /tmp/NAME.err, status in $status
 #   xen_guest_tap               count the guest's TAP in /tmp/$XNAME.out:
 #                               $gplan, $gpass, $gfail; 0 if all passed
+#   xen_guest_passed MIN        two checks: the guest's TAP passed, and its
+#                               whole plan (more than MIN tests) ran
 B=/tier/bin
 # mpt-xen create --timeout: guests under TCG, ~10 ms per device access.
 XEN_TIMEOUT=${XEN_TIMEOUT:-300}
@@ -78,4 +80,11 @@ xen_guest_tap() {
 	awk '/^#/{d[n++%3]=$0; next} /^not ok /{for(i=(n>3?n-3:0);i<n;i++)print d[i%3]; print} {n=0}' "$f" |
 		head -n 40 | while read -r l; do diag "guest: $l"; done
 	[ "$gfail" = 0 ] && [ "$gpass" -gt 0 ]
+}
+
+xen_guest_passed() { # min_plan
+	xen_guest_tap
+	result $? "the guest's TAP: $gpass passed, $gfail failed of plan $gplan"
+	[ "$gplan" -gt "$1" ] && [ "$gfail" = 0 ] && [ "$gpass" = "$gplan" ]
+	result $? "every test of the guest's plan ran and passed"
 }

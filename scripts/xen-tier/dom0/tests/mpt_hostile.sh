@@ -13,10 +13,7 @@ XEN_TIMEOUT=900
 xen_guest hostile 1 '"mgpu", "mgpu"'
 xen_create hostile --stats-file /tmp/hostile.json
 result $? "mpt-xen create ran the hostile guest (status $status, 0 expected)"
-xen_guest_tap
-result $? "the guest's TAP: $gpass passed, $gfail failed of plan $gplan"
-[ "$gplan" -gt 10 ] && [ "$gfail" = 0 ] && [ "$gpass" = "$gplan" ]
-result $? "every test of the guest's plan ran and passed"
+xen_guest_passed 10
 # The model ended by itself (no crash, no signal): it wrote its stats.
 grep -q '"status": 0' /tmp/hostile.json 2> /dev/null
 result $? "the model survived and reported (statistics written)"
